@@ -1,0 +1,456 @@
+"""JSON bodies in the shapes real Blink answers with (research/blinkpy.md section 7).
+
+Each function reads the world and returns a plain dict; the server serialises it. Keys beyond
+what blinkpy reads are kept where real payloads carry them, so that code reading the raw
+`blink.homescreen` (signals, sync-module Wi-Fi bars, heartbeats) sees realistic data.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .world import Account, Camera, Network, SyncModule, World, iso
+
+if TYPE_CHECKING:
+    from .world import Command
+
+CREATED_AT = "2024-01-01T00:00:00+00:00"
+
+# Homescreen sections per family.
+SECTION = {"camera": "cameras", "owl": "owls", "lotus": "doorbells"}
+
+
+def thumbnail_path(account: Account, camera: Camera) -> str:
+    """Return the camera's thumbnail path; blinkpy uses it as is when it ends with `&ext=`."""
+    return (
+        f"/api/v3/media/accounts/{account.account_id}/networks/{camera.network_id}"
+        f"/{camera.type}/{camera.camera_id}/thumbnail/thumbnail.jpg"
+        f"?ts={camera.thumbnail_ts}&ext="
+    )
+
+
+def _camera_signals(world: World, camera: Camera) -> dict[str, Any]:
+    signals: dict[str, Any] = {}
+    if camera.family == "camera":
+        signals = {
+            "lfr": camera.lfr_bars,
+            "wifi": camera.wifi_bars,
+            "temp": camera.temperature,
+            "battery": camera.battery_level,
+        }
+    else:
+        # Minis and doorbells: Wi-Fi bars only (plus battery bars for battery doorbells).
+        if camera.wifi_bars is not None:
+            signals["wifi"] = camera.wifi_bars
+        if camera.family == "lotus" and camera.battery_level is not None:
+            signals["battery"] = camera.battery_level
+    _ = world
+    return signals
+
+
+def homescreen_camera(world: World, account: Account, camera: Camera) -> dict[str, Any]:
+    """Return a camera's entry in the homescreen `cameras`, `owls` or `doorbells` list."""
+    online = world.camera_online(camera)
+    entry: dict[str, Any] = {
+        "id": camera.camera_id,
+        "created_at": camera.created_at,
+        "updated_at": CREATED_AT,
+        "name": camera.name,
+        "serial": camera.serial,
+        "fw_version": camera.fw_version,
+        "type": camera.type,
+        "enabled": camera.enabled,
+        "thumbnail": thumbnail_path(account, camera),
+        "network_id": camera.network_id,
+        "issues": [],
+        "local_storage_enabled": False,
+        "local_storage_compatible": camera.family != "lotus",
+        "snooze": False,
+        "snooze_time_remaining": None,
+        "revision": "00",
+    }
+    if camera.family == "camera":
+        entry["status"] = "done" if online else "offline"
+        entry["battery"] = camera.battery
+        entry["usage_rate"] = False
+        entry["signals"] = _camera_signals(world, camera)
+        entry["color"] = "black"
+    else:
+        entry["status"] = "online" if online else "offline"
+        entry["onboarded"] = True
+        if camera.family == "lotus":
+            entry["battery"] = camera.battery
+        signals = _camera_signals(world, camera)
+        if signals:
+            entry["signals"] = signals
+    return entry
+
+
+def homescreen_sync_module(world: World, module: SyncModule) -> dict[str, Any]:
+    """Return a sync module's homescreen entry (Wi-Fi in bars, last heartbeat)."""
+    return {
+        "id": module.sync_id,
+        "created_at": CREATED_AT,
+        "updated_at": CREATED_AT,
+        "onboarded": True,
+        "status": "online" if world.sync_module_online(module) else "offline",
+        "name": module.name,
+        "serial": module.serial,
+        "fw_version": module.fw_version,
+        "type": module.type,
+        "subtype": "vinnie" if module.type == "sm2" else "none",
+        "last_hb": world.sync_module_last_hb(module),
+        "wifi_strength": module.wifi_bars,
+        "network_id": module.network_id,
+        "enable_temp_alerts": True,
+        "local_storage_enabled": False,
+        "local_storage_compatible": module.type == "sm2",
+        "local_storage_status": "unavailable",
+        "revision": "01",
+    }
+
+
+def homescreen(world: World, account: Account) -> dict[str, Any]:
+    """Return `GET /api/v3/accounts/{a}/homescreen`."""
+    networks = world.account_networks(account.account_id)
+    body: dict[str, Any] = {
+        "account": {
+            "id": account.account_id,
+            "email_verified": True,
+            "email_verification_required": True,
+            "amazon_account_linked": False,
+        },
+        "networks": [
+            {
+                "id": n.network_id,
+                "created_at": CREATED_AT,
+                "updated_at": CREATED_AT,
+                "name": n.name,
+                "time_zone": n.time_zone,
+                "dst": True,
+                "armed": n.armed,
+                "lv_save": False,
+            }
+            for n in networks
+        ],
+        "sync_modules": [],
+        "cameras": [],
+        "sirens": [],
+        "chimes": [],
+        "video_stats": {"storage": 0, "auto_delete_days": 60, "auto_delete_day_options": []},
+        "doorbell_buttons": [],
+        "owls": [],
+        "doorbells": [],
+        "app_updates": {"message": "OK", "code": 103, "update_available": False},
+        "device_limits": {"camera": 10, "chime": 5, "doorbell": 10, "owl": 10, "siren": 5},
+        "whats_new": {"updated_at": 20220101, "url": ""},
+        "subscriptions": {"updated_at": CREATED_AT},
+        "entitlements": {"updated_at": CREATED_AT},
+        "tiv_lock_enable": False,
+        "tiv_lock_status": {"locked": False},
+        "accessories": {"storm": [], "rosie": []},
+    }
+    for network in networks:
+        module = world.network_sync_module(network.network_id)
+        if module is not None:
+            body["sync_modules"].append(homescreen_sync_module(world, module))
+        for camera in world.network_cameras(network.network_id):
+            body[SECTION[camera.family]].append(homescreen_camera(world, account, camera))
+    return body
+
+
+def networks(world: World, account: Account) -> dict[str, Any]:
+    """Return `GET /networks`.
+
+    Only networks with a sync module are marked `onboarded`: blinkpy treats an onboarded
+    network as a sync-module system, and a Mini or doorbell alone in its network becomes its
+    own pseudo sync module instead.
+    """
+    nets = world.account_networks(account.account_id)
+    return {
+        "summary": {
+            str(n.network_id): {
+                "name": n.name,
+                "onboarded": world.network_sync_module(n.network_id) is not None,
+            }
+            for n in nets
+        },
+        "networks": [network_object(world, n) for n in nets],
+    }
+
+
+def network_object(world: World, network: Network) -> dict[str, Any]:
+    """Return a network object as in `POST /network/{n}/update` and `GET /network/{n}`."""
+    module = world.network_sync_module(network.network_id)
+    return {
+        "id": network.network_id,
+        "created_at": CREATED_AT,
+        "updated_at": CREATED_AT,
+        "name": network.name,
+        "network_key": "",
+        "description": "",
+        "network_origin": "normal",
+        "locale": "",
+        "time_zone": network.time_zone,
+        "dst": True,
+        "ping_interval": 60,
+        "encryption_key": None,
+        "armed": network.armed,
+        "autoarm_geo_enable": False,
+        "autoarm_time_enable": False,
+        "lv_mode": "relay",
+        "lfr_channel": 0,
+        "video_destination": "server",
+        "storage_used": 0,
+        "storage_total": 0,
+        "video_count": 0,
+        "video_history_count": 4000,
+        "sm_backup_enabled": False,
+        "arm_string": "Armed" if network.armed else "Disarmed",
+        "busy": False,
+        "camera_error": False,
+        "sync_module_error": False,
+        "feature_plan_id": None,
+        "account_id": network.account_id,
+        "lv_save": False,
+        "sync_module_online": module is not None and world.sync_module_online(module),
+    }
+
+
+def camera_usage(world: World, account: Account) -> dict[str, Any]:
+    """Return `GET /api/v1/camera/usage` (sync-module cameras per network)."""
+    result = []
+    for network in world.account_networks(account.account_id):
+        if world.network_sync_module(network.network_id) is None:
+            continue
+        result.append(
+            {
+                "network_id": network.network_id,
+                "name": network.name,
+                "cameras": [
+                    {
+                        "id": c.camera_id,
+                        "name": c.name,
+                        "usage": 0,
+                        "lv_seconds": 0,
+                        "clip_seconds": 0,
+                    }
+                    for c in world.network_cameras(network.network_id, "camera")
+                ],
+            }
+        )
+    return {"range_days": 7, "reference": {"usage": 0}, "networks": result}
+
+
+def syncmodules(world: World, module: SyncModule, account: Account) -> dict[str, Any]:
+    """Return `GET /network/{n}/syncmodules`."""
+    return {
+        "syncmodule": {
+            "id": module.sync_id,
+            "created_at": CREATED_AT,
+            "updated_at": CREATED_AT,
+            "last_activity": world.sync_module_last_hb(module),
+            "name": module.name,
+            "fw_version": module.fw_version,
+            "mac_address": None,
+            "ip_address": None,
+            "lfr_frequency": None,
+            "serial": module.serial,
+            "status": "online" if world.sync_module_online(module) else "offline",
+            "onboarded": True,
+            "server": f"rest-{account.tier}.immedia-semi.com",
+            "last_hb": world.sync_module_last_hb(module),
+            "os_version": "",
+            "last_wifi_alert": None,
+            "wifi_alert_count": 0,
+            "last_offline_alert": None,
+            "offline_alert_count": 0,
+            "table_update_sequence": 1,
+            "wifi_strength": module.wifi_bars,
+            "type": module.type,
+            "subtype": "vinnie" if module.type == "sm2" else "none",
+            "network_id": module.network_id,
+            "account_id": account.account_id,
+        }
+    }
+
+
+def camera_config(world: World, account: Account, camera: Camera) -> dict[str, Any]:
+    """Return `GET /network/{n}/camera/{id}/config` for a sync-module camera."""
+    online = world.camera_online(camera)
+    module = world.network_sync_module(camera.network_id)
+    stamp = iso(world.wall_clock())
+    signals = {**_camera_signals(world, camera), "updated_at": stamp}
+    signals["battery_state"] = camera.battery
+    entry: dict[str, Any] = {
+        "id": camera.camera_id,
+        "name": camera.name,
+        "network_id": camera.network_id,
+        "sync_module_id": module.sync_id if module else None,
+        "account_id": account.account_id,
+        "account": account.account_id,
+        "created_at": camera.created_at,
+        "updated_at": CREATED_AT,
+        "deleted_at": None,
+        "serial": camera.serial,
+        "fw_version": camera.fw_version,
+        "type": camera.type,
+        "enabled": camera.enabled,
+        "status": "done" if online else "offline",
+        "battery_state": camera.battery,
+        "battery_voltage": camera.battery_voltage,
+        "battery_check_time": stamp,
+        "temperature": camera.temperature,
+        "wifi_strength": camera.wifi_dbm,
+        "lfr_strength": camera.lfr_dbm,
+        "lfr_sync_interval": 8,
+        "wifi_timeout": 30,
+        "wifi_alert_count": 0,
+        "lfr_alert_count": 0,
+        "thumbnail": thumbnail_path(account, camera),
+        "illuminator_enable": 2,
+        "night_vision_control": "normal",
+        "illuminator_enable_v2": "auto",
+        "video_quality": "standard",
+        "video_length": 30,
+        "unit_number": 1,
+        "ac_power": camera.power_source == "plug",
+        "signals": signals,
+    }
+    return {"camera": [entry], "signals": signals}
+
+
+def camera_signals(world: World, camera: Camera) -> dict[str, Any]:
+    """Return `GET /network/{n}/camera/{id}/signals`."""
+    return {
+        "updated_at": iso(world.wall_clock()),
+        "battery": camera.battery_level,
+        "lfr": camera.lfr_bars,
+        "temp": camera.temperature,
+        "wifi": camera.wifi_bars,
+    }
+
+
+def camera_status(world: World, camera: Camera) -> dict[str, Any]:
+    """Return `GET /network/{n}/camera/{id}` (the result of a status check)."""
+    return {
+        "camera_status": {
+            "camera_id": camera.camera_id,
+            "created_at": CREATED_AT,
+            "updated_at": iso(world.wall_clock()),
+            "wifi_strength": camera.wifi_dbm,
+            "lfr_strength": camera.lfr_dbm,
+            "battery_voltage": camera.battery_voltage,
+            "temperature": camera.temperature,
+            "fw_version": camera.fw_version,
+            "ac_power": camera.power_source == "plug",
+            "error_codes": 0,
+        }
+    }
+
+
+def owl_config(world: World, camera: Camera) -> dict[str, Any]:
+    """Return a Mini / floodlight (`owls/{id}/config`) or doorbell config (bars in `wifi`)."""
+    config: dict[str, Any] = {
+        "name": camera.name,
+        "updated_at": CREATED_AT,
+        "fw_version": camera.fw_version,
+        "enabled": camera.enabled,
+        "led_enabled": True,
+        "led_state": "off",
+        "status": "online" if world.camera_online(camera) else "offline",
+        "video_quality": "best",
+        "clip_length_max": 30,
+        "clip_length": 30,
+        "retrigger_time": 10,
+        "motion_sensitivity": 5,
+        "early_termination": False,
+        "night_vision_control": "normal",
+        "illuminator_enable": "auto",
+        "illuminator_enable_v2": "auto",
+        "record_audio_enable": True,
+        "volume_control": 7,
+        "wifi": camera.wifi_bars,
+        "video_recording_enable": True,
+        "video_recording_optional": True,
+        "flip_video": False,
+        "local_storage_enabled": False,
+        "local_storage_compatible": camera.family == "owl",
+    }
+    if camera.family == "lotus":
+        config["battery"] = camera.battery
+        config["battery_level"] = camera.battery_level
+    return config
+
+
+def command(cmd: Command, account: Account) -> dict[str, Any]:
+    """Return a freshly created command object (what triggers blinkpy's command polling)."""
+    return {
+        "id": cmd.command_id,
+        "created_at": CREATED_AT,
+        "updated_at": CREATED_AT,
+        "execute_time": CREATED_AT,
+        "command": cmd.kind,
+        "state_stage": "rest",
+        "stage_rest": CREATED_AT,
+        "state_condition": "new",
+        "sync_module_id": None,
+        "account_id": account.account_id,
+        "network_id": cmd.network_id,
+        "camera_id": None,
+        "siren_id": None,
+        "firmware_id": None,
+        "debug": "",
+        "opts_1": 0,
+        "target": cmd.serial,
+    }
+
+
+def command_status(cmd: Command) -> dict[str, Any]:
+    """Return `GET /network/{n}/command/{id}`: complete, 908 when the device answered."""
+    condition = "done" if cmd.ok else "failed"
+    return {
+        "complete": True,
+        "status": 0 if cmd.ok else 1,
+        "status_msg": "Command succeeded" if cmd.ok else "Command failed: device offline",
+        "status_code": 908 if cmd.ok else 523,
+        "commands": [
+            {
+                "id": cmd.command_id,
+                "created_at": CREATED_AT,
+                "updated_at": CREATED_AT,
+                "execute_time": CREATED_AT,
+                "command": cmd.kind,
+                "state_stage": "dev",
+                "state_condition": condition,
+                "network_id": cmd.network_id,
+            }
+        ],
+        "media_id": None,
+    }
+
+
+def liveview(
+    cmd: Command, camera: Camera, account: Account, host: str, port: int
+) -> dict[str, Any]:
+    """Return the liveview answer; `server` points at the simulator's plain TCP listener."""
+    connection = f"{camera.camera_id:x}{cmd.command_id:x}"[:16]
+    return {
+        "command_id": cmd.command_id,
+        "join_available": True,
+        "join_state": "available",
+        "server": (
+            f"immis://{host}:{port}/{connection}__IMDS_{camera.serial}"
+            f"?client_id={account.client_id}"
+        ),
+        "duration": 300,
+        "extended_duration": 5400,
+        "continue_interval": 300,
+        "continue_warning": 0,
+        "polling_interval": 15,
+        "submit_logs": True,
+        "new_command": True,
+        "media_id": None,
+        "options": {"poor_connection": camera.poor_connection},
+        "liveview_token": f"sim-{cmd.command_id}",
+    }

@@ -1,0 +1,1 @@
+"""Tests of Blink Audio Doctor."""

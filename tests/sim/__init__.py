@@ -1,0 +1,1 @@
+"""Tests of the Blink cloud simulator with the real blinkpy."""
