@@ -1,0 +1,335 @@
+"""The health model: one camera's snapshot in, a verdict with ordered findings out.
+
+The checks run in a fixed order (measured causes that decide the most first):
+
+1. blocking: unsupported model (no speaker), unknown model, stale data. Each ends the
+   diagnosis on its own (verdicts ``unsupported`` / ``unknown``).
+2. failing or missing, per check: camera online, Sync Module online, Sync Module heartbeat,
+   camera Wi-Fi, Sync Module link, download, upload, latency, jitter, packet loss, battery,
+   live-view ``poor_connection``.
+
+Any failing finding makes the camera ``unhealthy`` even when other inputs are missing. Without
+failing findings, any missing input makes it ``unknown``: missing data is never a pass. Only
+inputs a device of that family can report are required:
+
+* Wi-Fi: one usable reading is enough: bars (every family) or dBm (sync-module cameras only;
+  Minis, doorbells and floodlights have no dBm reading).
+* Sync Module link bars: sync-module cameras only.
+* Sync Module status and heartbeat: required for sync-module cameras; for Minis, doorbells and
+  floodlights only when they are attached to a Sync Module (``sync_module_serial`` set or a
+  Sync Module passed in). A standalone Mini has none and is not marked unknown for it.
+* Battery state: battery-powered models only.
+* ``poor_connection``: only known after a user-triggered live-view probe, so ``None`` is not
+  missing data; ``True`` is a failing finding.
+* A threshold set to ``None`` turns its check off, and its input is then not required.
+
+Fix steps: Wi-Fi, Sync Module link and ``poor_connection`` -> obstructions; camera offline,
+Sync Module offline or silent -> restart the camera (for a Sync Module finding: the Sync
+Module); speed, latency, jitter, packet loss -> internet speed; low battery -> restart camera,
+because for a battery camera the article's power step means taking the batteries out and
+fitting fresh ones. Missing and blocking findings point to no step.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from .capabilities import capability_for
+from .model import (
+    ARTICLE_ORDER,
+    CameraSnapshot,
+    Diagnosis,
+    DiagnosisCode,
+    Finding,
+    FindingKind,
+    FixStep,
+    Measure,
+    MissingCode,
+    NetworkMetrics,
+    SyncModuleSnapshot,
+    Thresholds,
+    Verdict,
+    bars_or_none,
+    dbm_or_none,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+ALL_DIAGNOSIS_CODES: tuple[str, ...] = tuple(code.value for code in DiagnosisCode)
+"""Options of the diagnosis sensor: ``ok``, every failing and blocking code, ``unknown``."""
+
+ALL_MISSING_CODES: tuple[str, ...] = tuple(code.value for code in MissingCode)
+"""Codes of missing-input findings (they explain an ``unknown``, never a sensor state)."""
+
+FIX_FOR_CODE: Mapping[str, FixStep] = MappingProxyType(
+    {
+        DiagnosisCode.CAMERA_OFFLINE: FixStep.RESTART_CAMERA,
+        DiagnosisCode.SYNC_MODULE_OFFLINE: FixStep.RESTART_CAMERA,
+        DiagnosisCode.SYNC_MODULE_HEARTBEAT_STALE: FixStep.RESTART_CAMERA,
+        DiagnosisCode.WEAK_WIFI: FixStep.OBSTRUCTIONS,
+        DiagnosisCode.WEAK_SYNC_LINK: FixStep.OBSTRUCTIONS,
+        DiagnosisCode.SLOW_DOWNLOAD: FixStep.INTERNET_SPEED,
+        DiagnosisCode.SLOW_UPLOAD: FixStep.INTERNET_SPEED,
+        DiagnosisCode.HIGH_LATENCY: FixStep.INTERNET_SPEED,
+        DiagnosisCode.HIGH_JITTER: FixStep.INTERNET_SPEED,
+        DiagnosisCode.PACKET_LOSS: FixStep.INTERNET_SPEED,
+        DiagnosisCode.BATTERY_LOW: FixStep.RESTART_CAMERA,
+        DiagnosisCode.POOR_CONNECTION: FixStep.OBSTRUCTIONS,
+    }
+)
+"""The article step each failing code points to."""
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+_FAILING = FindingKind.FAILING
+_MISSING = FindingKind.MISSING
+_BLOCKING = FindingKind.BLOCKING
+_MISSING_CAMERA = Diagnosis(Verdict.UNKNOWN, (Finding(MissingCode.CAMERA, _MISSING),))
+
+
+def _number(value: object) -> float | None:
+    """Return a finite real number, or ``None`` for bools, NaN, infinities and non-numbers."""
+    if type(value) is int:
+        return value
+    if type(value) is float and math.isfinite(value):
+        return value
+    return None
+
+
+def _measure(value: object) -> float | None:
+    """Return a physical measurement (finite, not negative), or ``None``."""
+    number = _number(value)
+    return number if number is not None and number >= 0 else None
+
+
+def _seconds(limit: object) -> float | None:
+    """Return a time limit in seconds, or ``None`` when the check is off."""
+    return limit.total_seconds() if isinstance(limit, timedelta) else None
+
+
+def _age(now: object, then: object) -> float | None:
+    """Return ``now - then`` in seconds, or ``None`` when it cannot be computed."""
+    if not isinstance(now, datetime) or not isinstance(then, datetime):
+        return None
+    try:
+        return (now - then).total_seconds()
+    except TypeError:  # naive against aware
+        return None
+
+
+def _fail(code: DiagnosisCode, measured: Measure, threshold: Measure, unit: str | None) -> Finding:
+    return Finding(code, _FAILING, measured, threshold, unit, FIX_FOR_CODE[code])
+
+
+def _blocking(code: DiagnosisCode, measured: Measure = None, threshold: Measure = None) -> Finding:
+    unit = None if threshold is None else "s"  # only stale data has a threshold: an age
+    return Finding(code, _BLOCKING, measured, threshold, unit)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _as[T](value: object, kind: type[T]) -> T | None:
+    """Return ``value`` when it has the expected type (callers outside mypy may pass junk)."""
+    return value if isinstance(value, kind) else None
+
+
+def diagnose(  # noqa: C901, PLR0911, PLR0912, PLR0913, PLR0915 - one linear pass over the checks
+    camera: CameraSnapshot,
+    sync_module: SyncModuleSnapshot | None,
+    network: NetworkMetrics | None,
+    thresholds: Thresholds,
+    *,
+    now: datetime,
+    data_taken_at: datetime,
+) -> Diagnosis:
+    """Judge whether two-way audio is likely to work on one camera.
+
+    Never raises: malformed values count as missing.
+
+    Args:
+        camera: The camera as Blink last reported it.
+        sync_module: The Sync Module it is attached to, if any is known.
+        network: The latest network probe results, if any.
+        thresholds: Limits to compare against.
+        now: The current time (aware).
+        data_taken_at: When the camera data was read from Blink (aware).
+
+    Returns:
+        The verdict and its findings, failing ones first, then missing ones.
+    """
+    checked_camera = _as(camera, CameraSnapshot)
+    if checked_camera is None:
+        return _MISSING_CAMERA
+    camera = checked_camera
+    thresholds = _as(thresholds, Thresholds) or DEFAULT_THRESHOLDS
+    sync_module = _as(sync_module, SyncModuleSnapshot)
+    network = _as(network, NetworkMetrics)
+
+    capability = capability_for(camera.product_type)
+    if capability is None:
+        finding = _blocking(DiagnosisCode.UNKNOWN_MODEL, _text(camera.product_type))
+        return Diagnosis(Verdict.UNKNOWN, (finding,))
+    if not capability.has_two_way_audio:
+        finding = _blocking(DiagnosisCode.UNSUPPORTED_MODEL, capability.product_type)
+        return Diagnosis(Verdict.UNSUPPORTED, (finding,))
+
+    max_age = _seconds(thresholds.max_data_age)
+    if max_age is not None:
+        age = _age(now, data_taken_at)
+        if age is None or age > max_age:
+            measured = None if age is None else round(age, 1)
+            return Diagnosis(
+                Verdict.UNKNOWN, (_blocking(DiagnosisCode.STALE_DATA, measured, max_age),)
+            )
+
+    failing: list[Finding] = []
+    missing: list[Finding] = []
+
+    online = camera.online
+    if online is False:
+        failing.append(_fail(DiagnosisCode.CAMERA_OFFLINE, False, True, None))  # noqa: FBT003
+    elif online is not True:
+        missing.append(Finding(MissingCode.ONLINE, _MISSING))
+
+    attached = sync_module is not None or _text(camera.sync_module_serial) is not None
+    if capability.needs_sync_module or attached:
+        if sync_module is None:
+            missing.append(Finding(MissingCode.SYNC_MODULE, _MISSING))
+        else:
+            sync_online = sync_module.online
+            if sync_online is False:
+                failing.append(_fail(DiagnosisCode.SYNC_MODULE_OFFLINE, False, True, None))  # noqa: FBT003
+            elif sync_online is not True:
+                missing.append(Finding(MissingCode.SYNC_MODULE_STATUS, _MISSING))
+            heartbeat_limit = _seconds(thresholds.heartbeat_max_age)
+            if heartbeat_limit is not None:
+                heartbeat_age = _age(now, sync_module.last_heartbeat)
+                if heartbeat_age is None:
+                    missing.append(Finding(MissingCode.HEARTBEAT, _MISSING))
+                elif heartbeat_age > heartbeat_limit:
+                    failing.append(
+                        _fail(
+                            DiagnosisCode.SYNC_MODULE_HEARTBEAT_STALE,
+                            round(heartbeat_age, 1),
+                            heartbeat_limit,
+                            "s",
+                        )
+                    )
+
+    bars_limit = _number(thresholds.min_wifi_bars)
+    dbm_limit = _number(thresholds.min_wifi_dbm) if capability.reports_wifi_dbm else None
+    if bars_limit is not None or dbm_limit is not None:
+        bars = bars_or_none(camera.wifi_bars) if bars_limit is not None else None
+        dbm = dbm_or_none(camera.wifi_dbm) if dbm_limit is not None else None
+        if bars is not None and bars_limit is not None and bars < bars_limit:
+            failing.append(_fail(DiagnosisCode.WEAK_WIFI, bars, bars_limit, "bars"))
+        elif dbm is not None and dbm_limit is not None and dbm < dbm_limit:
+            failing.append(_fail(DiagnosisCode.WEAK_WIFI, dbm, dbm_limit, "dBm"))
+        elif bars is None and dbm is None:
+            missing.append(Finding(MissingCode.WIFI, _MISSING))
+
+    if capability.reports_sync_link:
+        link_limit = _number(thresholds.min_sync_link_bars)
+        if link_limit is not None:
+            link = bars_or_none(camera.sync_link_bars)
+            if link is None:
+                missing.append(Finding(MissingCode.SYNC_LINK, _MISSING))
+            elif link < link_limit:
+                failing.append(_fail(DiagnosisCode.WEAK_SYNC_LINK, link, link_limit, "bars"))
+
+    _check_network(network, thresholds, failing, missing)
+
+    if capability.battery_powered:
+        battery = camera.battery_state
+        if battery == "low":
+            failing.append(_fail(DiagnosisCode.BATTERY_LOW, "low", "ok", None))
+        elif battery != "ok":
+            missing.append(Finding(MissingCode.BATTERY, _MISSING))
+
+    if camera.poor_connection is True:
+        failing.append(_fail(DiagnosisCode.POOR_CONNECTION, True, False, None))  # noqa: FBT003
+
+    if failing:
+        return Diagnosis(Verdict.UNHEALTHY, (*failing, *missing))
+    if missing:
+        return Diagnosis(Verdict.UNKNOWN, tuple(missing))
+    return Diagnosis(Verdict.HEALTHY)
+
+
+# (value attribute, threshold attribute, failing code, missing code, unit, fails when below)
+_NETWORK_CHECKS: tuple[tuple[str, str, DiagnosisCode, MissingCode, str, bool], ...] = (
+    (
+        "download_mbps",
+        "min_download_mbps",
+        DiagnosisCode.SLOW_DOWNLOAD,
+        MissingCode.DOWNLOAD,
+        "Mbit/s",
+        True,
+    ),
+    (
+        "upload_mbps",
+        "min_upload_mbps",
+        DiagnosisCode.SLOW_UPLOAD,
+        MissingCode.UPLOAD,
+        "Mbit/s",
+        True,
+    ),
+    ("latency_ms", "max_latency_ms", DiagnosisCode.HIGH_LATENCY, MissingCode.LATENCY, "ms", False),
+    ("jitter_ms", "max_jitter_ms", DiagnosisCode.HIGH_JITTER, MissingCode.JITTER, "ms", False),
+    (
+        "packet_loss_pct",
+        "max_packet_loss_pct",
+        DiagnosisCode.PACKET_LOSS,
+        MissingCode.PACKET_LOSS,
+        "%",
+        False,
+    ),
+)
+
+
+def _check_network(
+    network: NetworkMetrics | None,
+    thresholds: Thresholds,
+    failing: list[Finding],
+    missing: list[Finding],
+) -> None:
+    """Compare the network metrics with their limits (a minimum passes at the limit itself)."""
+    limits = [_number(getattr(thresholds, check[1])) for check in _NETWORK_CHECKS]
+    if network is None:
+        if any(limit is not None for limit in limits):
+            missing.append(Finding(MissingCode.NETWORK, _MISSING))
+        return
+    for (value_attr, _, code, missing_code, unit, minimum), limit in zip(
+        _NETWORK_CHECKS, limits, strict=True
+    ):
+        if limit is None:
+            continue
+        value = _measure(getattr(network, value_attr))
+        if value is None:
+            missing.append(Finding(missing_code, _MISSING))
+        elif (value < limit) if minimum else (value >= limit):
+            failing.append(_fail(code, value, limit, unit))
+
+
+def fix_order(diagnosis: Diagnosis) -> list[FixStep]:
+    """Return the fix steps to offer, measured causes first.
+
+    Args:
+        diagnosis: A diagnosis from ``diagnose``.
+
+    Returns:
+        The fix steps of the failing findings (deduplicated, in finding order), then the
+        article's remaining steps in the article's order. Every step appears exactly once.
+    """
+    steps: list[FixStep] = []
+    for finding in diagnosis.findings:
+        if finding.kind is _FAILING and finding.fix is not None and finding.fix not in steps:
+            steps.append(finding.fix)
+    steps.extend(step for step in ARTICLE_ORDER if step not in steps)
+    return steps
