@@ -1,0 +1,89 @@
+"""Blink Audio Doctor: tells why Blink two-way audio fails and fixes what it can."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
+
+from .const import BLINK_DOMAIN, DOMAIN, SERVICE_DEVICE_PREFIX
+from .coordinator import AccountCoordinator, source_issue_id
+from .data import BlinkAudioDoctorConfigEntry, BlinkAudioDoctorData
+
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry) -> bool:
+    """Set up Blink Audio Doctor from a config entry."""
+    account = AccountCoordinator(hass, entry)
+    if account.linked:
+        # Reading HA's Blink entry sends nothing to Blink; when it cannot be read the entities
+        # stay unavailable and a repair issue says why, until that entry is back.
+        await account.async_refresh()
+        account.async_follow_blink()
+        entry.async_on_unload(account.async_stop_following)
+    else:
+        await account.async_config_entry_first_refresh()
+    entry.runtime_data = BlinkAudioDoctorData(account=account)
+    entry.async_on_unload(account.async_add_listener(_remover_of_gone_devices(hass, entry)))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry) -> bool:
+    """Unload a config entry."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry) -> None:
+    """Clean up what the entry raised when it is deleted."""
+    ir.async_delete_issue(hass, DOMAIN, source_issue_id(entry.entry_id))
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant,  # noqa: ARG001
+    entry: BlinkAudioDoctorConfigEntry,
+    device_entry: dr.AnyDeviceEntry,
+) -> bool:
+    """Let the user delete a device that is no longer on the Blink account."""
+    snapshot = entry.runtime_data.account.data
+    present = set() if snapshot is None else set(snapshot.cameras) | set(snapshot.sync_modules)
+    return not _serials(device_entry) & present
+
+
+def _remover_of_gone_devices(
+    hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry
+) -> Callable[[], None]:
+    """Remove our entities (and own devices) of cameras and Sync Modules gone from the account."""
+
+    @callback
+    def remove_gone() -> None:
+        account = entry.runtime_data.account
+        snapshot = account.data
+        if snapshot is None or not account.last_update_success:
+            return
+        present = set(snapshot.cameras) | set(snapshot.sync_modules)
+        device_registry = dr.async_get(hass)
+        entity_registry = er.async_get(hass)
+        for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id):
+            device = device_registry.async_get(entity.device_id) if entity.device_id else None
+            if device is not None and _serials(device) and not _serials(device) & present:
+                entity_registry.async_remove(entity.entity_id)
+        for device in dr.async_entries_for_config_entry(device_registry, entry.entry_id):
+            if _serials(device) and not _serials(device) & present:
+                device_registry.async_remove_device(device.id)
+
+    return remove_gone
+
+
+def _serials(device: dr.AnyDeviceEntry) -> set[str]:
+    """Serial numbers of a Blink camera or Sync Module device (ours or HA's Blink's)."""
+    return {
+        value
+        for domain, value in device.identifiers
+        if domain in (DOMAIN, BLINK_DOMAIN) and not value.startswith(SERVICE_DEVICE_PREFIX)
+    }

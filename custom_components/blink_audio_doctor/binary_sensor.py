@@ -1,0 +1,57 @@
+"""Connectivity of Blink cameras and Sync Modules."""
+
+from __future__ import annotations
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import AccountCoordinator
+from .data import BlinkAudioDoctorConfigEntry
+from .entity import BlinkDeviceEntity, async_add_entities_for_new_devices
+
+# Read-only: everything comes from the coordinator.
+PARALLEL_UPDATES = 0
+
+ONLINE = BinarySensorEntityDescription(
+    key="online",
+    translation_key="online",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001
+    entry: BlinkAudioDoctorConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add an online sensor per camera and Sync Module, now and when new ones appear."""
+    coordinator = entry.runtime_data.account
+    async_add_entities_for_new_devices(
+        coordinator,
+        async_add_entities,
+        lambda camera: [OnlineSensor(coordinator, camera.serial)],
+        lambda sync_module: [OnlineSensor(coordinator, sync_module.serial)],
+    )
+
+
+class OnlineSensor(BlinkDeviceEntity, BinarySensorEntity):
+    """On while Blink reports the camera or Sync Module online."""
+
+    entity_description = ONLINE
+
+    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, serial, ONLINE.key)
+
+    @property
+    def is_on(self) -> bool | None:
+        """Online as Blink reports it; None (unknown) when Blink did not say."""
+        device = self._device_snapshot()
+        return None if device is None else device.online

@@ -1,0 +1,375 @@
+"""Config flow of Blink Audio Doctor: link to HA's Blink integration, or sign in to Blink."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import probatio as vol
+from aiohttp import ClientError
+from blinkpy.auth import BlinkTwoFARequiredError, LoginError, TokenRefreshFailed, UnauthorizedError
+from blinkpy.blinkpy import Blink
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import CONF_PASSWORD, CONF_PIN, CONF_USERNAME
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from .const import (
+    BLINK_DOMAIN,
+    CONF_ACCOUNT_ID,
+    CONF_BLINK_ENTRY_ID,
+    CONF_LOGIN,
+    CONF_MAX_LATENCY_MS,
+    CONF_MAX_PACKET_LOSS_PCT,
+    CONF_MIN_DOWNLOAD_MBPS,
+    CONF_MIN_SYNC_LINK_BARS,
+    CONF_MIN_UPLOAD_MBPS,
+    CONF_MIN_WIFI_BARS,
+    CONF_MIN_WIFI_DBM,
+    CONF_MODE,
+    CONF_NOTIFICATIONS,
+    CONF_PLUGS,
+    CONF_SCAN_INTERVAL,
+    CONF_UNHEALTHY_AFTER,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    MIN_SCAN_INTERVAL,
+    MODE_LINKED,
+    MODE_OWN,
+)
+from .data import BlinkAudioDoctorConfigEntry
+from .doctor.capabilities import supports_plug_power_cycle
+from .source import ResponseRecorder, SourceUnavailableError, linked_blink, make_session_blink
+from .source import storable_login as _storable_login
+
+USER_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_USERNAME): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username")
+        ),
+        vol.Required(CONF_PASSWORD): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
+        ),
+    }
+)
+PIN_SCHEMA = vol.Schema({vol.Required(CONF_PIN): str})
+
+
+class SignInError(Exception):
+    """Signing in failed; `error` is the translation key shown on the form."""
+
+    def __init__(self, error: str) -> None:
+        """Remember which error to show."""
+        super().__init__(error)
+        self.error = error
+
+
+def _classify_failure(recorder: ResponseRecorder) -> str:
+    """Tell a refused password from an outage by what Blink answered."""
+    if recorder.saw_rate_limit:
+        return "rate_limited"
+    if recorder.saw_server_error or not recorder.statuses:
+        return "cannot_connect"
+    return "invalid_auth"
+
+
+class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up Blink Audio Doctor: link to HA's Blink integration or sign in to Blink."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with no sign-in under way."""
+        self._blink: Blink | None = None
+        self._recorder: ResponseRecorder | None = None
+        self._username: str | None = None
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlowHandler:  # noqa: ARG004
+        """Options: thresholds, smart plugs, notifications."""
+        return OptionsFlowHandler()
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Offer the two ways in."""
+        return self.async_show_menu(step_id="user", menu_options=["link", "sign_in"])
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Switch between linking and signing in, or change the credentials."""
+        return self.async_show_menu(step_id="reconfigure", menu_options=["link", "sign_in"])
+
+    # Link to HA's Blink integration -------------------------------------------------------
+
+    async def async_step_link(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Pick the loaded Blink entry to read from; no credentials asked."""
+        loaded = [
+            entry
+            for entry in self.hass.config_entries.async_entries(BLINK_DOMAIN)
+            if entry.state is ConfigEntryState.LOADED
+        ]
+        if not loaded:
+            return self.async_abort(reason="no_blink_entry")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            blink_entry_id = user_input[CONF_BLINK_ENTRY_ID]
+            try:
+                account_id = linked_blink(self.hass, blink_entry_id).auth.account_id
+            except SourceUnavailableError, AttributeError:
+                errors["base"] = "blink_entry_unusable"
+            else:
+                if account_id is None:
+                    errors["base"] = "blink_entry_unusable"
+                else:
+                    blink_entry = self.hass.config_entries.async_get_entry(blink_entry_id)
+                    title = blink_entry.title if blink_entry else "Blink"
+                    return await self._async_finish(
+                        str(account_id),
+                        title,
+                        {CONF_MODE: MODE_LINKED, CONF_BLINK_ENTRY_ID: blink_entry_id},
+                    )
+        options = [SelectOptionDict(value=entry.entry_id, label=entry.title) for entry in loaded]
+        return self.async_show_form(
+            step_id="link",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_BLINK_ENTRY_ID, default=loaded[0].entry_id): SelectSelector(
+                        SelectSelectorConfig(options=options)
+                    )
+                }
+            ),
+            errors=errors,
+        )
+
+    # Sign in to Blink ---------------------------------------------------------------------
+
+    async def async_step_sign_in(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the Blink username and password and try them."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._username = user_input[CONF_USERNAME]
+            login_data: dict[str, Any] = {**user_input}
+            if hardware_id := self._existing_hardware_id():
+                # Keep the device identity Blink knows us by (no new "phone" in the Blink app).
+                login_data["hardware_id"] = hardware_id
+            self._blink, self._recorder = make_session_blink(
+                self.hass, login_data, background=False
+            )
+            try:
+                return await self._async_try(self._blink.start)
+            except BlinkTwoFARequiredError:
+                return await self.async_step_two_factor()
+            except SignInError as err:
+                errors["base"] = err.error
+        return self.async_show_form(
+            step_id="sign_in",
+            data_schema=self.add_suggested_values_to_schema(
+                USER_SCHEMA, {CONF_USERNAME: self._username or self._known_username()}
+            ),
+            errors=errors,
+        )
+
+    async def async_step_two_factor(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the PIN Blink sent; the same session continues the same sign-in."""
+        errors: dict[str, str] = {}
+        if user_input is not None and self._blink is not None:
+            blink = self._blink
+            try:
+                return await self._async_try(lambda: blink.send_2fa_code(user_input[CONF_PIN]))
+            except SignInError as err:
+                errors["base"] = "invalid_2fa" if err.error == "invalid_auth" else err.error
+        return self.async_show_form(step_id="two_factor", data_schema=PIN_SCHEMA, errors=errors)
+
+    async def _async_try(self, sign_in: Any) -> ConfigFlowResult:
+        """Run a blinkpy sign-in step; on success, create or update the entry."""
+        if self._blink is None or self._recorder is None:
+            raise SignInError("unknown")
+        self._recorder.clear()
+        try:
+            result = await sign_in()
+        except BlinkTwoFARequiredError:
+            raise
+        except (ClientError, TimeoutError) as err:
+            raise SignInError("cannot_connect") from err
+        except (LoginError, TokenRefreshFailed, UnauthorizedError) as err:
+            raise SignInError(_classify_failure(self._recorder)) from err
+        except Exception as err:
+            raise SignInError("unknown") from err
+        if result is False or not self._blink.available:
+            raise SignInError(_classify_failure(self._recorder))
+        account_id = self._blink.auth.account_id
+        if account_id is None:
+            raise SignInError("unknown")
+        return await self._async_finish(
+            str(account_id),
+            self._username or "Blink",
+            {CONF_MODE: MODE_OWN, CONF_LOGIN: _storable_login(self._blink)},
+        )
+
+    # Reauthentication (own sign-in only) ----------------------------------------------------
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """Blink refused our tokens: sign in again."""
+        return await self.async_step_sign_in()
+
+    # Shared -------------------------------------------------------------------------------
+
+    def _existing_entry(self) -> ConfigEntry | None:
+        if self.source == SOURCE_REAUTH:
+            return self._get_reauth_entry()
+        if self.source == SOURCE_RECONFIGURE:
+            return self._get_reconfigure_entry()
+        return None
+
+    def _existing_hardware_id(self) -> str | None:
+        entry = self._existing_entry()
+        if entry is None:
+            return None
+        hardware_id = entry.data.get(CONF_LOGIN, {}).get("hardware_id")
+        return hardware_id if isinstance(hardware_id, str) else None
+
+    def _known_username(self) -> str | None:
+        entry = self._existing_entry()
+        if entry is None:
+            return None
+        username = entry.data.get(CONF_LOGIN, {}).get(CONF_USERNAME)
+        return username if isinstance(username, str) else None
+
+    async def _async_finish(
+        self, account_id: str, title: str, data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """Create the entry, or update the one being reauthenticated or reconfigured."""
+        await self.async_set_unique_id(account_id)
+        data[CONF_ACCOUNT_ID] = account_id
+        entry = self._existing_entry()
+        if entry is None:
+            self._abort_if_unique_id_configured()
+            return self.async_create_entry(title=title, data=data)
+        self._abort_if_unique_id_mismatch(reason="wrong_account")
+        return self.async_update_reload_and_abort(entry, title=title, data=data)
+
+
+def _plug_field(name: str, serial: str) -> str:
+    """Field key of a device's smart plug; shown as its label, so it names the device.
+
+    A device name is a proper name (no translation); the serial's end keeps two devices of the
+    same name apart.
+    """
+    return f"{name} (…{serial[-4:]})"
+
+
+class OptionsFlowHandler(OptionsFlowWithReload):
+    """Thresholds, the smart plug of each plug-powered device, notifications.
+
+    Saving reloads the entry, so changes apply at once without restarting Home Assistant.
+    """
+
+    config_entry: BlinkAudioDoctorConfigEntry
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form with every option."""
+        plug_devices = self._plug_powered_devices()
+        if user_input is not None:
+            plugs = {
+                serial: user_input[field]
+                for field, serial in plug_devices.items()
+                if user_input.get(field)
+            }
+            options = {key: value for key, value in user_input.items() if key not in plug_devices}
+            options[CONF_PLUGS] = plugs
+            return self.async_create_entry(data=options)
+
+        current = self.config_entry.options
+        current_plugs: dict[str, str] = current.get(CONF_PLUGS, {})
+        schema: dict[Any, Any] = {
+            vol.Required(CONF_MIN_WIFI_BARS, default=current.get(CONF_MIN_WIFI_BARS, 3)): _number(
+                1, 5, 1
+            ),
+            vol.Required(CONF_MIN_WIFI_DBM, default=current.get(CONF_MIN_WIFI_DBM, -70)): _number(
+                -95, -40, 1, "dBm"
+            ),
+            vol.Required(
+                CONF_MIN_SYNC_LINK_BARS, default=current.get(CONF_MIN_SYNC_LINK_BARS, 3)
+            ): _number(1, 5, 1),
+            vol.Required(
+                CONF_MIN_DOWNLOAD_MBPS, default=current.get(CONF_MIN_DOWNLOAD_MBPS, 2.0)
+            ): _number(0.5, 100, 0.5, "Mbit/s"),
+            vol.Required(
+                CONF_MIN_UPLOAD_MBPS, default=current.get(CONF_MIN_UPLOAD_MBPS, 2.0)
+            ): _number(0.5, 100, 0.5, "Mbit/s"),
+            vol.Required(
+                CONF_MAX_LATENCY_MS, default=current.get(CONF_MAX_LATENCY_MS, 100)
+            ): _number(20, 1000, 5, "ms"),
+            vol.Required(
+                CONF_MAX_PACKET_LOSS_PCT, default=current.get(CONF_MAX_PACKET_LOSS_PCT, 5)
+            ): _number(1, 50, 1, "%"),
+            vol.Required(
+                CONF_UNHEALTHY_AFTER, default=current.get(CONF_UNHEALTHY_AFTER, 2)
+            ): _number(1, 10, 1),
+            vol.Required(CONF_NOTIFICATIONS, default=current.get(CONF_NOTIFICATIONS, True)): bool,
+        }
+        if self.config_entry.data.get(CONF_MODE) == MODE_OWN:
+            schema[
+                vol.Required(
+                    CONF_SCAN_INTERVAL,
+                    default=current.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
+                )
+            ] = _number(MIN_SCAN_INTERVAL, 3600, 60, "s")
+        for field, serial in plug_devices.items():
+            key = vol.Optional(field, description={"suggested_value": current_plugs.get(serial)})
+            schema[key] = EntitySelector(EntitySelectorConfig(domain="switch"))
+        return self.async_show_form(step_id="init", data_schema=vol.Schema(schema))
+
+    def _plug_powered_devices(self) -> dict[str, str]:
+        """Plug field key -> serial, for every camera and Sync Module a smart plug can restart.
+
+        Battery devices are not offered: cutting a plug does not restart them.
+        """
+        runtime = getattr(self.config_entry, "runtime_data", None)
+        snapshot = None if runtime is None else runtime.account.data
+        if snapshot is None:
+            return {}
+        named = [
+            (camera.name or serial, serial)
+            for serial, camera in snapshot.cameras.items()
+            if supports_plug_power_cycle(camera.product_type)
+        ] + [(module.name or serial, serial) for serial, module in snapshot.sync_modules.items()]
+        devices: dict[str, str] = {}
+        for name, serial in named:
+            field = _plug_field(name, serial)
+            if field in devices:  # same name and serial ending: spell the serial out
+                field = f"{name} ({serial})"
+            devices[field] = serial
+        return devices
+
+
+def _number(minimum: float, maximum: float, step: float, unit: str | None = None) -> Any:
+    config = NumberSelectorConfig(min=minimum, max=maximum, step=step, mode=NumberSelectorMode.BOX)
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return NumberSelector(config)

@@ -1,0 +1,127 @@
+"""Base entity: one Blink camera or Sync Module, keyed by its serial number."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from homeassistant.core import callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import BLINK_DOMAIN, CONF_BLINK_ENTRY_ID, DOMAIN
+from .coordinator import AccountCoordinator
+from .doctor.model import AccountSnapshot, CameraSnapshot, SyncModuleSnapshot
+
+
+class BlinkDeviceEntity(CoordinatorEntity[AccountCoordinator]):
+    """An entity of one Blink device (camera or Sync Module).
+
+    The serial number is the identity: camera ids change when a camera is re-added and names
+    change on rename. In linked mode the entity joins the device HA's Blink integration made.
+    """
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: AccountCoordinator, serial: str, key: str) -> None:
+        """Name the entity after its device and key; attach it to the right device."""
+        super().__init__(coordinator)
+        self.serial = serial
+        self._attr_unique_id = f"{serial}-{key}"
+        blink_device = None
+        if coordinator.linked:
+            blink_device = dr.async_get(coordinator.hass).async_get_device_by_identifier(
+                (BLINK_DOMAIN, serial), coordinator.config_entry.data[CONF_BLINK_ENTRY_ID]
+            )
+        if blink_device is not None:
+            self.device_entry = blink_device
+        else:
+            self._attr_device_info = self._own_device_info()
+
+    def _own_device_info(self) -> DeviceInfo:
+        device = self._device_snapshot()
+        info = DeviceInfo(
+            identifiers={(DOMAIN, self.serial)},
+            manufacturer="Blink",
+            serial_number=self.serial,
+        )
+        if device is not None:
+            info["name"] = device.name
+            if isinstance(device, CameraSnapshot):
+                info["model"] = device.product_type
+                if device.firmware:
+                    info["sw_version"] = device.firmware
+            else:
+                info["model"] = "Sync Module"
+        return info
+
+    def _device_snapshot(self) -> CameraSnapshot | SyncModuleSnapshot | None:
+        # None until the first good update (linked mode starts even when Blink is down).
+        snapshot: AccountSnapshot | None = self.coordinator.data
+        if snapshot is None:
+            return None
+        return snapshot.cameras.get(self.serial) or snapshot.sync_modules.get(self.serial)
+
+    @property
+    def available(self) -> bool:
+        """Available while the account's data is good and the device is still on it."""
+        return super().available and self._device_snapshot() is not None
+
+
+class CameraEntity(BlinkDeviceEntity):
+    """An entity of a Blink camera."""
+
+    @property
+    def camera(self) -> CameraSnapshot | None:
+        """The camera's newest snapshot."""
+        device = self._device_snapshot()
+        return device if isinstance(device, CameraSnapshot) else None
+
+
+class SyncModuleEntity(BlinkDeviceEntity):
+    """An entity of a Blink Sync Module."""
+
+    @property
+    def sync_module(self) -> SyncModuleSnapshot | None:
+        """The Sync Module's newest snapshot."""
+        device = self._device_snapshot()
+        return device if isinstance(device, SyncModuleSnapshot) else None
+
+
+@callback
+def async_add_entities_for_new_devices(
+    coordinator: AccountCoordinator,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    camera_entities: Callable[[CameraSnapshot], Iterable[Entity]],
+    sync_module_entities: Callable[[SyncModuleSnapshot], Iterable[Entity]] | None = None,
+) -> None:
+    """Add entities for every device now and for each device that appears later.
+
+    New cameras get their entities at the next update, without reloading the entry.
+    """
+    known: set[str] = set()
+
+    @callback
+    def add_new() -> None:
+        snapshot: AccountSnapshot | None = coordinator.data
+        if snapshot is None:
+            return
+        # A device that left the account lost its entities; if it comes back, it gets new ones.
+        known.intersection_update(set(snapshot.cameras) | set(snapshot.sync_modules))
+        new: list[Entity] = []
+        for serial, camera in snapshot.cameras.items():
+            if serial not in known:
+                known.add(serial)
+                new.extend(camera_entities(camera))
+        if sync_module_entities is not None:
+            for serial, sync_module in snapshot.sync_modules.items():
+                if serial not in known:
+                    known.add(serial)
+                    new.extend(sync_module_entities(sync_module))
+        if new:
+            async_add_entities(new)
+
+    add_new()
+    coordinator.config_entry.async_on_unload(coordinator.async_add_listener(add_new))

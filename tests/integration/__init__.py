@@ -1,0 +1,1 @@
+"""Integration tests with Home Assistant's test plugin."""

@@ -1,0 +1,109 @@
+"""Fixtures that set up HA's Blink integration and ours through their real config flows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.config_entries import SOURCE_USER, ConfigEntry, ConfigEntryState
+from homeassistant.const import CONF_PASSWORD, CONF_PIN, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+from blink_cloud_sim.server import SimServer
+from custom_components.blink_audio_doctor.const import CONF_BLINK_ENTRY_ID, DOMAIN
+
+
+async def setup_core_blink(hass: HomeAssistant, sim: SimServer) -> ConfigEntry:
+    """Add HA's own Blink integration through its config flow (PIN step when Blink asks)."""
+    account = sim.world.accounts[0]
+    result = await hass.config_entries.flow.async_init("blink", context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    )
+    if result["type"] is FlowResultType.FORM and result["step_id"] == "2fa":
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PIN: account.pin}
+        )
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await hass.async_block_till_done()
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    return entry
+
+
+async def setup_linked(hass: HomeAssistant, blink_entry: ConfigEntry) -> ConfigEntry:
+    """Add Blink Audio Doctor linked to HA's Blink entry, through our config flow."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "link"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_BLINK_ENTRY_ID: blink_entry.entry_id}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await hass.async_block_till_done()
+    entry: ConfigEntry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    return entry
+
+
+async def setup_own(hass: HomeAssistant, sim: SimServer) -> ConfigEntry:
+    """Add Blink Audio Doctor signed in on its own, through our config flow."""
+    account = sim.world.accounts[0]
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "sign_in"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: account.email, CONF_PASSWORD: account.password}
+    )
+    if result["type"] is FlowResultType.FORM and result["step_id"] == "two_factor":
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PIN: account.pin}
+        )
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await hass.async_block_till_done()
+    entry: ConfigEntry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    return entry
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let every Home Assistant test here load custom integrations (ours)."""
+
+
+@pytest.fixture
+async def core_blink(hass: HomeAssistant, blink_sim: SimServer) -> ConfigEntry:
+    """HA's Blink integration, set up against the simulator."""
+    return await setup_core_blink(hass, blink_sim)
+
+
+@pytest.fixture
+async def linked_entry(hass: HomeAssistant, core_blink: ConfigEntry) -> ConfigEntry:
+    """Our entry, linked to HA's Blink integration."""
+    return await setup_linked(hass, core_blink)
+
+
+@pytest.fixture
+async def own_entry(hass: HomeAssistant, blink_sim: SimServer) -> ConfigEntry:
+    """Our entry, signed in on its own."""
+    return await setup_own(hass, blink_sim)
+
+
+@pytest.fixture(params=["linked", "own"])
+async def any_entry(
+    request: pytest.FixtureRequest, hass: HomeAssistant, blink_sim: SimServer
+) -> ConfigEntry:
+    """Our entry in each mode in turn: linked to HA's Blink, then signed in on its own."""
+    if request.param == "linked":
+        return await setup_linked(hass, await setup_core_blink(hass, blink_sim))
+    return await setup_own(hass, blink_sim)
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> Any:
+    """The state string of an entity (fails the test when it does not exist)."""
+    state = hass.states.get(entity_id)
+    assert state is not None, f"{entity_id} does not exist"
+    return state.state
