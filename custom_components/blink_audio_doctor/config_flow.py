@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import probatio as vol
@@ -175,11 +175,10 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
             if hardware_id := self._existing_hardware_id():
                 # Keep the device identity Blink knows us by (no new "phone" in the Blink app).
                 login_data["hardware_id"] = hardware_id
-            self._blink, self._recorder = make_session_blink(
-                self.hass, login_data, background=False
-            )
+            blink, recorder = make_session_blink(self.hass, login_data, background=False)
+            self._blink, self._recorder = blink, recorder
             try:
-                return await self._async_try(self._blink.start)
+                return await self._async_try(blink, recorder, blink.start)
             except BlinkTwoFARequiredError:
                 return await self.async_step_two_factor()
             except SignInError as err:
@@ -197,19 +196,21 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for the PIN Blink sent; the same session continues the same sign-in."""
         errors: dict[str, str] = {}
-        if user_input is not None and self._blink is not None:
+        if user_input is not None and self._blink is not None and self._recorder is not None:
             blink = self._blink
             try:
-                return await self._async_try(lambda: blink.send_2fa_code(user_input[CONF_PIN]))
+                return await self._async_try(
+                    blink, self._recorder, lambda: blink.send_2fa_code(user_input[CONF_PIN])
+                )
             except SignInError as err:
                 errors["base"] = "invalid_2fa" if err.error == "invalid_auth" else err.error
         return self.async_show_form(step_id="two_factor", data_schema=PIN_SCHEMA, errors=errors)
 
-    async def _async_try(self, sign_in: Any) -> ConfigFlowResult:
+    async def _async_try(
+        self, blink: Blink, recorder: ResponseRecorder, sign_in: Callable[[], Awaitable[Any]]
+    ) -> ConfigFlowResult:
         """Run a blinkpy sign-in step; on success, create or update the entry."""
-        if self._blink is None or self._recorder is None:
-            raise SignInError("unknown")
-        self._recorder.clear()
+        recorder.clear()
         try:
             result = await sign_in()
         except BlinkTwoFARequiredError:
@@ -217,18 +218,15 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
         except (ClientError, TimeoutError) as err:
             raise SignInError("cannot_connect") from err
         except (LoginError, TokenRefreshFailed, UnauthorizedError) as err:
-            raise SignInError(_classify_failure(self._recorder)) from err
+            raise SignInError(_classify_failure(recorder)) from err
         except Exception as err:
             raise SignInError("unknown") from err
-        if result is False or not self._blink.available:
-            raise SignInError(_classify_failure(self._recorder))
-        account_id = self._blink.auth.account_id
-        if account_id is None:
-            raise SignInError("unknown")
+        if result is False or not blink.available or blink.auth.account_id is None:
+            raise SignInError(_classify_failure(recorder))
         return await self._async_finish(
-            str(account_id),
+            str(blink.auth.account_id),
             self._username or "Blink",
-            {CONF_MODE: MODE_OWN, CONF_LOGIN: _storable_login(self._blink)},
+            {CONF_MODE: MODE_OWN, CONF_LOGIN: _storable_login(blink)},
         )
 
     # Reauthentication (own sign-in only) ----------------------------------------------------

@@ -71,17 +71,6 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         self._unsub_core: CALLBACK_TYPE | None = None
         self._unsub_state: CALLBACK_TYPE | None = None
 
-    @property
-    def poll_interval(self) -> timedelta:
-        """How often new Blink data arrives (ours, or HA's Blink integration's)."""
-        return self.update_interval or timedelta(seconds=DEFAULT_SCAN_INTERVAL)
-
-    def blink(self) -> Any:
-        """The blinkpy object to read, resolved now (raises SourceUnavailableError)."""
-        if self.own_session is not None:
-            return self.own_session.blink
-        return linked_blink(self.hass, self.config_entry.data[CONF_BLINK_ENTRY_ID])
-
     async def _async_setup(self) -> None:
         if self.own_session is not None:
             await self.own_session.async_start()

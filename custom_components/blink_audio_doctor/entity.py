@@ -13,6 +13,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import BLINK_DOMAIN, CONF_BLINK_ENTRY_ID, DOMAIN
 from .coordinator import AccountCoordinator
+from .doctor.capabilities import capability_for
 from .doctor.model import AccountSnapshot, CameraSnapshot, SyncModuleSnapshot
 
 
@@ -42,20 +43,23 @@ class BlinkDeviceEntity(CoordinatorEntity[AccountCoordinator]):
 
     def _own_device_info(self) -> DeviceInfo:
         device = self._device_snapshot()
-        info = DeviceInfo(
+        if isinstance(device, CameraSnapshot):
+            capability = capability_for(device.product_type)
+            return DeviceInfo(
+                identifiers={(DOMAIN, self.serial)},
+                manufacturer="Blink",
+                model=capability.model if capability else device.product_type,
+                name=device.name,
+                serial_number=self.serial,
+                sw_version=device.firmware,
+            )
+        return DeviceInfo(
             identifiers={(DOMAIN, self.serial)},
             manufacturer="Blink",
+            model="Sync Module",
+            name=device.name if device else None,
             serial_number=self.serial,
         )
-        if device is not None:
-            info["name"] = device.name
-            if isinstance(device, CameraSnapshot):
-                info["model"] = device.product_type
-                if device.firmware:
-                    info["sw_version"] = device.firmware
-            else:
-                info["model"] = "Sync Module"
-        return info
 
     def _device_snapshot(self) -> CameraSnapshot | SyncModuleSnapshot | None:
         # None until the first good update (linked mode starts even when Blink is down).

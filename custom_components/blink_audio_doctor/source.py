@@ -173,8 +173,6 @@ class OwnSession:
     async def async_start(self) -> None:
         """Resume the session from the stored tokens (refresh grant only)."""
         await self._guarded(self.blink.start, setup=True)
-        if not self.blink.available:
-            raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="cannot_connect")
         # The start-up refresh rotated the refresh token; blinkpy's callback does not fire for it.
         self._tokens_changed()
 
@@ -183,34 +181,43 @@ class OwnSession:
         await self._guarded(self.blink.refresh, setup=False)
 
     async def _guarded(self, call: Callable[[], Awaitable[Any]], *, setup: bool) -> None:
+        """Run a blinkpy call and say what its outcome means: good, reauth, or Blink is down."""
         self._recorder.clear()
         try:
             result = await call()
         except (BlinkTwoFARequiredError, UnauthorizedError) as err:
+            if self._blink_failed():
+                # The token refresh failed because Blink did, not because it refused us.
+                raise self._unreachable(setup, "token refresh") from err
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="reauth_needed"
             ) from err
-        except (ClientError, TimeoutError, TokenRefreshFailed, ValueError) as err:
-            # ValueError: malformed JSON; TokenRefreshFailed: the token endpoint failed.
-            if setup:
-                raise ConfigEntryNotReady(
-                    translation_domain=DOMAIN, translation_key="cannot_connect"
-                ) from err
-            raise BlinkUnreachableError(type(err).__name__) from err
-        except (AttributeError, KeyError, TypeError) as err:
-            # blinkpy reads None (a failed request) or an odd payload as if it were data.
-            if setup:
-                raise ConfigEntryNotReady(
-                    translation_domain=DOMAIN, translation_key="cannot_connect"
-                ) from err
-            raise BlinkUnreachableError(type(err).__name__) from err
+        except (
+            ClientError,
+            TimeoutError,
+            TokenRefreshFailed,
+            ValueError,  # malformed JSON
+            AttributeError,  # blinkpy reading None (a failed request) as if it were data
+            KeyError,
+            TypeError,
+        ) as err:
+            raise self._unreachable(setup, type(err).__name__) from err
         if self._recorder.saw_unauthorized:
             raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="reauth_needed")
-        if setup and result is False:
-            raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="cannot_connect")
-        if self._recorder.saw_rate_limit or self._recorder.saw_server_error:
-            raise BlinkUnreachableError(str(sorted(set(self._recorder.statuses))))
+        if result is False or self._blink_failed():
+            raise self._unreachable(setup, str(sorted(set(self._recorder.statuses))))
         if not isinstance(self.blink.homescreen, Mapping) or not any(
             key in self.blink.homescreen for key in ("cameras", "owls", "doorbells", "sync_modules")
         ):
-            raise BlinkUnreachableError("homescreen")
+            raise self._unreachable(setup, "homescreen")
+
+    def _blink_failed(self) -> bool:
+        """Blink answered with an outage status, asked us to slow down, or not at all."""
+        recorder = self._recorder
+        return recorder.saw_rate_limit or recorder.saw_server_error or not recorder.statuses
+
+    @staticmethod
+    def _unreachable(setup: bool, detail: str) -> Exception:  # noqa: FBT001
+        if setup:
+            return ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="cannot_connect")
+        return BlinkUnreachableError(detail)

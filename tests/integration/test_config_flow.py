@@ -312,3 +312,45 @@ async def test_options_of_own_sign_in_offer_the_poll_interval(
     entry = await setup_own(hass, blink_sim)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert "scan_interval" in [str(key) for key in result["data_schema"].schema]
+
+
+@pytest.mark.parametrize("style", ["none", "412"])
+async def test_sign_in_refused_after_the_password_is_reported(
+    hass: HomeAssistant, blink_sim: SimServer, style: str
+) -> None:
+    account = blink_sim.world.accounts[0]
+    account.two_factor = style
+    blink_sim.world.inject_fault("networks", status=401, count=1)
+    result = await _start(hass, "sign_in")
+    result = await _sign_in(hass, result["flow_id"], account.email, account.password)
+    if style == "412":
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PIN: account.pin}
+        )
+        assert result["errors"] == {"base": "invalid_2fa"}
+    else:
+        assert result["errors"] == {"base": "invalid_auth"}
+    assert not hass.config_entries.async_entries(DOMAIN)
+
+
+async def test_options_of_an_unloaded_entry_offer_no_plugs(
+    hass: HomeAssistant, linked_entry: ConfigEntry
+) -> None:
+    await hass.config_entries.async_unload(linked_entry.entry_id)
+    result = await hass.config_entries.options.async_init(linked_entry.entry_id)
+    fields = [str(key) for key in result["data_schema"].schema]
+    assert "min_wifi_bars" in fields
+    assert not [f for f in fields if "(" in f]  # no device known, no plug field
+
+
+async def test_options_tell_apart_devices_with_the_same_name(
+    hass: HomeAssistant, blink_sim: SimServer
+) -> None:
+    entry = await setup_own(hass, blink_sim)
+    sync_serial, mini_serial = "G8T10000SM000001", "G8T30000MINI0001"  # both end in 0001
+    blink_sim.world.sync_modules[sync_serial].name = "Hallway"  # the Mini's name
+    await entry.runtime_data.account.async_refresh()
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    fields = [str(key) for key in result["data_schema"].schema]
+    assert "Hallway (…0001)" in fields
+    assert f"Hallway ({sync_serial})" in fields or f"Hallway ({mini_serial})" in fields

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from blinkpy.auth import Auth
@@ -20,7 +21,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blink_cloud_sim.server import SimServer
-from custom_components.blink_audio_doctor.const import DOMAIN
+from custom_components.blink_audio_doctor import async_remove_config_entry_device
+from custom_components.blink_audio_doctor.const import CONF_PLUGS, DOMAIN
 from custom_components.blink_audio_doctor.coordinator import source_issue_id
 
 from .conftest import state_of
@@ -256,7 +258,12 @@ async def test_diagnostics_hide_secrets_and_serials(
     own_entry: ConfigEntry,
     hass_client: ClientSessionGenerator,
 ) -> None:
+    hass.config_entries.async_update_entry(
+        own_entry, options={**own_entry.options, CONF_PLUGS: {HALLWAY: "switch.hallway_plug"}}
+    )
+    await hass.async_block_till_done()
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, own_entry)
+    assert diagnostics["entry"]["options"][CONF_PLUGS] == {"…0001": "switch.hallway_plug"}
     text = str(diagnostics)
     account = blink_sim.world.accounts[0]
     for secret in (
@@ -265,6 +272,7 @@ async def test_diagnostics_hide_secrets_and_serials(
         own_entry.data["login"]["refresh_token"],
         own_entry.data["login"]["token"],
         GARDEN,
+        HALLWAY,
         SYNC_MODULE,
     ):
         assert secret not in text
@@ -295,3 +303,116 @@ async def test_own_sign_in_time_out_makes_entities_unavailable(
     await account.async_refresh()
     await hass.async_block_till_done()
     assert state(hass, "sensor", GARDEN, "wifi_bars") == "4"
+
+
+async def test_own_sign_in_with_a_refused_refresh_token_asks_to_sign_in_again(
+    hass: HomeAssistant, blink_sim: SimServer, own_entry: ConfigEntry
+) -> None:
+    await hass.config_entries.async_unload(own_entry.entry_id)
+    blink_sim.world.refresh_tokens.clear()  # Blink forgot our session (e.g. device removed)
+    blink_sim.world.clear_log()
+    await hass.config_entries.async_setup(own_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert own_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    # Never a password sign-in in the background (it could send the user a PIN at night).
+    assert not [e for e in blink_sim.world.request_log if e.template.startswith("/oauth/v2")]
+
+
+@pytest.mark.parametrize("fault", [{"status": 503}, {"status": 429}])
+async def test_own_sign_in_start_while_blink_is_down_retries_later(
+    hass: HomeAssistant, blink_sim: SimServer, own_entry: ConfigEntry, fault: dict[str, int]
+) -> None:
+    await hass.config_entries.async_unload(own_entry.entry_id)
+    blink_sim.world.inject_fault("oauth_token", **fault)
+    await hass.config_entries.async_setup(own_entry.entry_id)
+    await hass.async_block_till_done()
+    assert own_entry.state is ConfigEntryState.SETUP_RETRY
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)  # not a reauth
+
+
+async def test_own_sign_in_start_with_a_broken_homescreen_retries_later(
+    hass: HomeAssistant, blink_sim: SimServer, own_entry: ConfigEntry
+) -> None:
+    await hass.config_entries.async_unload(own_entry.entry_id)
+    blink_sim.world.inject_fault("homescreen", malformed=True)
+    await hass.config_entries.async_setup(own_entry.entry_id)
+    await hass.async_block_till_done()
+    assert own_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_rotated_tokens_are_stored_at_once(
+    hass: HomeAssistant, blink_sim: SimServer, own_entry: ConfigEntry
+) -> None:
+    before = own_entry.data["login"]["refresh_token"]
+    await hass.config_entries.async_reload(own_entry.entry_id)
+    await hass.async_block_till_done()
+    after = own_entry.data["login"]["refresh_token"]
+    assert after != before  # the start-up refresh rotated it, and the new one was saved
+    # The old one is now refused by Blink: only the stored one keeps the session alive.
+    assert blink_sim.world.refresh_tokens[before].used
+    assert not blink_sim.world.refresh_tokens[after].used
+
+
+async def test_only_devices_gone_from_the_account_can_be_deleted(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+    own_entry: ConfigEntry,
+) -> None:
+    registry = dr.async_get(hass)
+    garden = registry.async_get_device_by_identifier((DOMAIN, GARDEN), own_entry.entry_id)
+    assert garden is not None
+    assert not await async_remove_config_entry_device(hass, own_entry, garden)
+    blink_sim.world.delete_camera(GARDEN)
+    await own_entry.runtime_data.account.async_refresh()
+    assert await async_remove_config_entry_device(hass, own_entry, garden)
+
+
+async def test_deleting_the_entry_clears_its_repair_issue(
+    hass: HomeAssistant,
+    linked_entry: ConfigEntry,
+    core_blink: ConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    await hass.config_entries.async_unload(core_blink.entry_id)
+    await hass.async_block_till_done()
+    issue_id = source_issue_id(linked_entry.entry_id)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    await hass.config_entries.async_remove(linked_entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_linked_entry_reading_an_unexpected_blink_shape_says_so(
+    hass: HomeAssistant,
+    linked_entry: ConfigEntry,
+    core_blink: ConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    coordinator = core_blink.runtime_data
+    # A future HA Blink integration that keeps the blinkpy object somewhere else.
+    core_blink.runtime_data = SimpleNamespace(api=coordinator.api)
+    await linked_entry.runtime_data.account.async_refresh()
+    assert state(hass, "sensor", GARDEN, "wifi_bars") == STATE_UNAVAILABLE
+    issue = issue_registry.async_get_issue(DOMAIN, source_issue_id(linked_entry.entry_id))
+    assert issue is not None
+    assert issue.translation_key == "blink_unexpected_shape"
+
+    core_blink.runtime_data = coordinator
+    await linked_entry.runtime_data.account.async_refresh()
+    assert state(hass, "sensor", GARDEN, "wifi_bars") == "4"
+    assert issue_registry.async_get_issue(DOMAIN, source_issue_id(linked_entry.entry_id)) is None
+
+
+async def test_own_devices_name_the_model(hass: HomeAssistant, own_entry: ConfigEntry) -> None:
+    registry = dr.async_get(hass)
+    mini = registry.async_get_device_by_identifier((DOMAIN, HALLWAY), own_entry.entry_id)
+    sync_module = registry.async_get_device_by_identifier((DOMAIN, SYNC_MODULE), own_entry.entry_id)
+    assert mini is not None
+    assert sync_module is not None
+    assert mini.model == "Blink Mini"
+    assert mini.sw_version == "9.77"
+    assert sync_module.model == "Sync Module"

@@ -1,0 +1,46 @@
+"""Blink requests per hour: HA's Blink integration alone, with us linked, and us on our own.
+
+Run by `scripts/bench api-budget` (benchmarks/api_budget.py), not by the test suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+
+from blink_cloud_sim.server import SimServer
+from tests.integration.conftest import setup_core_blink, setup_linked, setup_own
+from tests.integration.test_api_budget import requests_over
+
+HOURS = 2
+POLLS_PER_HOUR = 12
+
+
+async def test_measure_requests_per_hour(
+    hass: HomeAssistant, blink_sim: SimServer, freezer: FrozenDateTimeFactory
+) -> None:
+    """Count what the simulator receives over two simulated hours in each configuration."""
+    blink_sim.world.set_token_lifetime(24 * 3600)  # token refreshes would blur the comparison
+    polls = HOURS * POLLS_PER_HOUR
+    core = await setup_core_blink(hass, blink_sim)
+    core_requests = await requests_over(hass, blink_sim, freezer, polls)
+    await setup_linked(hass, core)
+    linked_requests = await requests_over(hass, blink_sim, freezer, polls)
+    linked_entry = hass.config_entries.async_entries("blink_audio_doctor")[0]
+    await hass.config_entries.async_remove(linked_entry.entry_id)
+    await hass.config_entries.async_remove(core.entry_id)
+    await setup_own(hass, blink_sim)
+    own_requests = await requests_over(hass, blink_sim, freezer, polls)
+    result = {
+        "simulated_hours": HOURS,
+        "core_requests_per_hour": len(core_requests) / HOURS,
+        "linked_requests_per_hour": len(linked_requests) / HOURS,
+        "linked_extra_requests_per_hour": (len(linked_requests) - len(core_requests)) / HOURS,
+        "own_requests_per_hour": len(own_requests) / HOURS,
+        "cameras": len(blink_sim.world.cameras),
+    }
+    Path(os.environ["BENCH_OUTPUT"]).write_text(json.dumps(result) + "\n")
