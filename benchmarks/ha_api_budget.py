@@ -43,4 +43,5 @@ async def test_measure_requests_per_hour(
         "own_requests_per_hour": len(own_requests) / HOURS,
         "cameras": len(blink_sim.world.cameras),
     }
-    Path(os.environ["BENCH_OUTPUT"]).write_text(json.dumps(result) + "\n")
+    output = Path(os.environ["BENCH_OUTPUT"])
+    await hass.async_add_executor_job(output.write_text, json.dumps(result) + "\n")
