@@ -56,8 +56,11 @@ so the scripts can build a Debian forky root file system with debootstrap."
 }
 
 # Builds the Debian forky root file system once (about 30 s, about 300 MB).
+ROOTFS_PACKAGES="python3.14,python3.14-venv,ca-certificates,iproute2"
 ensure_rootfs() {
-  [ -x "$ROOTFS/usr/bin/python3.14" ] && [ -f "$ROOTFS/.complete" ] && return 0
+  # The marker names the packages it was built with; a changed list builds it again.
+  [ -x "$ROOTFS/usr/bin/python3.14" ] && [ "$(cat "$ROOTFS/.complete" 2>/dev/null)" = "$ROOTFS_PACKAGES" ] \
+    && return 0
   if ! command -v debootstrap >/dev/null 2>&1; then
     log "installing debootstrap with apt-get"
     apt-get update -qq >&2
@@ -67,10 +70,11 @@ ensure_rootfs() {
   [ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid  # older debootstrap: forky = sid rules
   log "building a Debian forky root file system with Python 3.14 in $ROOTFS (about 30 s)"
   rm -rf "$ROOTFS" "$ROOTFS.partial"
-  debootstrap --variant=minbase --include=python3.14,python3.14-venv,ca-certificates \
+  # iproute2: ip and tc for the network benchmarks (namespaces, shaped links).
+  debootstrap --variant=minbase --include="$ROOTFS_PACKAGES" \
     forky "$ROOTFS.partial" "$DEBIAN_MIRROR" "$script" >"$CACHE_DIR/debootstrap.log" 2>&1 \
     || { tail -20 "$CACHE_DIR/debootstrap.log" >&2; die "debootstrap failed (log: $CACHE_DIR/debootstrap.log)"; }
-  touch "$ROOTFS.partial/.complete"
+  echo "$ROOTFS_PACKAGES" >"$ROOTFS.partial/.complete"
   mv "$ROOTFS.partial" "$ROOTFS"
 }
 
@@ -79,8 +83,10 @@ sync_rootfs_config() {
   local f
   for f in /etc/resolv.conf /etc/hosts /etc/pip.conf /etc/ssl/certs/ca-certificates.crt; do
     [ -r "$f" ] || continue
+    cmp -s "$f" "$ROOTFS$f" && continue
     mkdir -p "$ROOTFS$(dirname "$f")"
-    cp -fL "$f" "$ROOTFS$f" 2>/dev/null || true
+    # Copy then rename: a command already running in the root never sees a half-written file.
+    cp -fL "$f" "$ROOTFS$f.new.$$" 2>/dev/null && mv -f "$ROOTFS$f.new.$$" "$ROOTFS$f"
   done
   for f in "$HOME/.config/pip/pip.conf" "$HOME/.pip/pip.conf"; do
     [ -r "$f" ] || continue
