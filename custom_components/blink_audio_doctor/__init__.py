@@ -6,15 +6,36 @@ from collections.abc import Callable
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.typing import ConfigType
 
 from .const import BLINK_DOMAIN, DOMAIN, SERVICE_DEVICE_PREFIX
-from .coordinator import AccountCoordinator, source_issue_id
+from .coordinator import AccountCoordinator, NetworkCoordinator, source_issue_id
 from .data import BlinkAudioDoctorConfigEntry, BlinkAudioDoctorData
+from .health import HealthMonitor
+from .power_cycle import async_get_power_cycles, async_setup_power_cycles
+from .readd import async_get_re_adds, async_setup_re_adds, serials_being_re_added
+from .services import async_setup_services
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
+
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
+    """Register the actions; honour power cycles and re-adds left open by the last run.
+
+    Runs before any entry loads: a plug that a cut-short power cycle left off is turned back on
+    even when the entry cannot load.
+    """
+    await async_setup_power_cycles(hass)
+    await async_setup_re_adds(hass)
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry) -> bool:
@@ -28,14 +49,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigEn
         entry.async_on_unload(account.async_stop_following)
     else:
         await account.async_config_entry_first_refresh()
-    entry.runtime_data = BlinkAudioDoctorData(account=account)
+    network = NetworkCoordinator(hass, entry, account)
+    health = HealthMonitor(hass, entry, account, network)
+    entry.runtime_data = BlinkAudioDoctorData(account=account, network=network, health=health)
+    await network.async_start()
+    await health.async_start()
     entry.async_on_unload(account.async_add_listener(_remover_of_gone_devices(hass, entry)))
+    entry.async_on_unload(async_get_re_adds(hass).async_entry_loaded(entry))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry) -> bool:
-    """Unload a config entry."""
+    """Unload a config entry; a power cycle under way turns its plug back on first."""
+    await async_get_power_cycles(hass).async_entry_unloading(entry.entry_id)
+    await entry.runtime_data.health.async_save()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
@@ -45,13 +73,14 @@ async def async_remove_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigE
 
 
 async def async_remove_config_entry_device(
-    hass: HomeAssistant,  # noqa: ARG001
+    hass: HomeAssistant,
     entry: BlinkAudioDoctorConfigEntry,
     device_entry: dr.AnyDeviceEntry,
 ) -> bool:
     """Let the user delete a device that is no longer on the Blink account."""
     snapshot = entry.runtime_data.account.data
     present = set() if snapshot is None else set(snapshot.cameras) | set(snapshot.sync_modules)
+    present |= serials_being_re_added(hass, entry.entry_id)
     return not _serials(device_entry) & present
 
 
@@ -67,6 +96,8 @@ def _remover_of_gone_devices(
         if snapshot is None or not account.last_update_success:
             return
         present = set(snapshot.cameras) | set(snapshot.sync_modules)
+        # A camera in a guided re-add is away only for a while: keep its entities and history.
+        present |= serials_being_re_added(hass, entry.entry_id)
         device_registry = dr.async_get(hass)
         entity_registry = er.async_get(hass)
         for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id):

@@ -13,7 +13,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import AccountCoordinator
 from .data import BlinkAudioDoctorConfigEntry
-from .entity import BlinkDeviceEntity, async_add_entities_for_new_devices
+from .doctor.model import Verdict
+from .entity import BlinkDeviceEntity, CameraHealthEntity, async_add_entities_for_new_devices
 
 # Read-only: everything comes from the coordinator.
 PARALLEL_UPDATES = 0
@@ -23,6 +24,12 @@ ONLINE = BinarySensorEntityDescription(
     translation_key="online",
     device_class=BinarySensorDeviceClass.CONNECTIVITY,
     entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
+TWO_WAY_AUDIO = BinarySensorEntityDescription(
+    key="two_way_audio",
+    translation_key="two_way_audio",
 )
 
 
@@ -36,7 +43,10 @@ async def async_setup_entry(
     async_add_entities_for_new_devices(
         coordinator,
         async_add_entities,
-        lambda camera: [OnlineSensor(coordinator, camera.serial)],
+        lambda camera: [
+            OnlineSensor(coordinator, camera.serial),
+            TwoWayAudioSensor(coordinator, camera.serial),
+        ],
         lambda sync_module: [OnlineSensor(coordinator, sync_module.serial)],
     )
 
@@ -55,3 +65,25 @@ class OnlineSensor(BlinkDeviceEntity, BinarySensorEntity):
         """Online as Blink reports it; None (unknown) when Blink did not say."""
         device = self._device_snapshot()
         return None if device is None else device.online
+
+
+class TwoWayAudioSensor(CameraHealthEntity, BinarySensorEntity):
+    """On while two-way audio is likely healthy; the reason is in the diagnosis sensor.
+
+    Off for a model without a speaker (diagnosis "unsupported_model"); unknown when the doctor
+    cannot tell (missing or stale data, unknown model).
+    """
+
+    entity_description = TWO_WAY_AUDIO
+
+    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, serial, TWO_WAY_AUDIO.key)
+
+    @property
+    def is_on(self) -> bool | None:
+        """The debounced verdict."""
+        health = self.health
+        if health is None or health.verdict is Verdict.UNKNOWN:
+            return None
+        return health.verdict is Verdict.HEALTHY

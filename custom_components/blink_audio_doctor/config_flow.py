@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import probatio as vol
 from aiohttp import ClientError
@@ -33,25 +33,39 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 
 from .const import (
     BLINK_DOMAIN,
     CONF_ACCOUNT_ID,
     CONF_BLINK_ENTRY_ID,
+    CONF_LATENCY_HOST,
+    CONF_LATENCY_PORT,
     CONF_LOGIN,
+    CONF_MAX_DOWNLOAD_MB,
     CONF_MAX_LATENCY_MS,
     CONF_MAX_PACKET_LOSS_PCT,
+    CONF_MAX_UPLOAD_MB,
     CONF_MIN_DOWNLOAD_MBPS,
     CONF_MIN_SYNC_LINK_BARS,
     CONF_MIN_UPLOAD_MBPS,
     CONF_MIN_WIFI_BARS,
     CONF_MIN_WIFI_DBM,
+    CONF_MIRROR_DOWNLOAD,
+    CONF_MIRROR_LATENCY,
+    CONF_MIRROR_UPLOAD,
     CONF_MODE,
     CONF_NOTIFICATIONS,
     CONF_PLUGS,
     CONF_SCAN_INTERVAL,
+    CONF_SPEED_TEST_HOURS,
+    CONF_SPEED_TEST_URL,
     CONF_UNHEALTHY_AFTER,
+    DEFAULT_LATENCY_PORT,
+    DEFAULT_MAX_DOWNLOAD_MB,
+    DEFAULT_MAX_UPLOAD_MB,
     DEFAULT_SCAN_INTERVAL,
+    DEFAULT_SPEED_TEST_HOURS,
     DOMAIN,
     MIN_SCAN_INTERVAL,
     MODE_LINKED,
@@ -61,6 +75,9 @@ from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import supports_plug_power_cycle
 from .source import ResponseRecorder, SourceUnavailableError, linked_blink, make_session_blink
 from .source import storable_login as _storable_login
+
+# Unique id of a discovery made while no Blink account is known: ignoring it ends such offers.
+DISCOVERY_UNIQUE_ID = "discovered_blink_device"
 
 USER_SCHEMA = vol.Schema(
     {
@@ -103,6 +120,7 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
         self._blink: Blink | None = None
         self._recorder: ResponseRecorder | None = None
         self._username: str | None = None
+        self._discovered_blink_entry: ConfigEntry | None = None
 
     @staticmethod
     @callback
@@ -119,6 +137,57 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Switch between linking and signing in, or change the credentials."""
         return self.async_show_menu(step_id="reconfigure", menu_options=["link", "sign_in"])
+
+    # Discovery ------------------------------------------------------------------------------
+
+    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
+        """A Blink camera or Sync Module joined the network: offer to look after its audio.
+
+        With a Blink account in HA's Blink integration that we do not read yet, the offer goes
+        straight to linking it. Ignoring the offer (or an account already set up) ends it for
+        good: the flow's unique id is that account's, or a fixed one without any Blink entry.
+        """
+        unlinked = self._unlinked_blink_accounts()
+        if unlinked:
+            account_id, blink_entry = unlinked[0]
+            await self.async_set_unique_id(account_id)
+            self._abort_if_unique_id_configured()
+            self._discovered_blink_entry = blink_entry
+            self.context["title_placeholders"] = {"title": blink_entry.title}
+            return await self.async_step_discovery_confirm()
+        if self._async_current_entries(include_ignore=False):
+            return self.async_abort(reason="already_configured")
+        await self.async_set_unique_id(DISCOVERY_UNIQUE_ID)
+        self._abort_if_unique_id_configured()
+        return await self.async_step_user()
+
+    async def async_step_discovery_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Confirm linking the discovered account's Blink entry."""
+        # Only reached from async_step_dhcp, which found the entry.
+        blink_entry = cast("ConfigEntry", self._discovered_blink_entry)
+        if user_input is not None:
+            return await self.async_step_link({CONF_BLINK_ENTRY_ID: blink_entry.entry_id})
+        return self.async_show_form(
+            step_id="discovery_confirm", description_placeholders={"title": blink_entry.title}
+        )
+
+    def _unlinked_blink_accounts(self) -> list[tuple[str, ConfigEntry]]:
+        """Loaded Blink entries whose account Blink Audio Doctor does not look after yet."""
+        # Ignored offers stay in the list: their unique id then ends the new offer.
+        configured = {
+            entry.unique_id for entry in self._async_current_entries(include_ignore=False)
+        }
+        unlinked = []
+        for entry in self.hass.config_entries.async_entries(BLINK_DOMAIN):
+            try:
+                account_id = linked_blink(self.hass, entry.entry_id).auth.account_id
+            except SourceUnavailableError, AttributeError:
+                continue
+            if account_id is not None and str(account_id) not in configured:
+                unlinked.append((str(account_id), entry))
+        return unlinked
 
     # Link to HA's Blink integration -------------------------------------------------------
 
@@ -324,13 +393,16 @@ class OptionsFlowHandler(OptionsFlowWithReload):
                 CONF_MAX_LATENCY_MS, default=current.get(CONF_MAX_LATENCY_MS, 100)
             ): _number(20, 1000, 5, "ms"),
             vol.Required(
-                CONF_MAX_PACKET_LOSS_PCT, default=current.get(CONF_MAX_PACKET_LOSS_PCT, 5)
+                CONF_MAX_PACKET_LOSS_PCT,
+                CONF_MAX_UPLOAD_MB,
+                default=current.get(CONF_MAX_PACKET_LOSS_PCT, 5),
             ): _number(1, 50, 1, "%"),
             vol.Required(
                 CONF_UNHEALTHY_AFTER, default=current.get(CONF_UNHEALTHY_AFTER, 2)
             ): _number(1, 10, 1),
             vol.Required(CONF_NOTIFICATIONS, default=current.get(CONF_NOTIFICATIONS, True)): bool,
         }
+        schema.update(_network_fields(current))
         if self.config_entry.data.get(CONF_MODE) == MODE_OWN:
             schema[
                 vol.Required(
@@ -364,6 +436,39 @@ class OptionsFlowHandler(OptionsFlowWithReload):
                 field = f"{name} ({serial})"
             devices[field] = serial
         return devices
+
+
+def _network_fields(current: Mapping[str, Any]) -> dict[Any, Any]:
+    """Options of the latency and speed tests, and sensors to mirror instead."""
+
+    def suggested(key: str) -> dict[str, Any]:
+        return {"suggested_value": current.get(key)}
+
+    rate = EntitySelector(EntitySelectorConfig(domain="sensor", device_class="data_rate"))
+    return {
+        vol.Optional(CONF_LATENCY_HOST, description=suggested(CONF_LATENCY_HOST)): TextSelector(),
+        vol.Required(
+            CONF_LATENCY_PORT, default=current.get(CONF_LATENCY_PORT, DEFAULT_LATENCY_PORT)
+        ): _number(1, 65535, 1),
+        vol.Optional(CONF_SPEED_TEST_URL, description=suggested(CONF_SPEED_TEST_URL)): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.URL)
+        ),
+        vol.Required(
+            CONF_SPEED_TEST_HOURS,
+            default=current.get(CONF_SPEED_TEST_HOURS, DEFAULT_SPEED_TEST_HOURS),
+        ): _number(0, 168, 1, "h"),
+        vol.Required(
+            CONF_MAX_DOWNLOAD_MB, default=current.get(CONF_MAX_DOWNLOAD_MB, DEFAULT_MAX_DOWNLOAD_MB)
+        ): _number(1, 200, 1, "MB"),
+        vol.Required(
+            CONF_MAX_UPLOAD_MB, default=current.get(CONF_MAX_UPLOAD_MB, DEFAULT_MAX_UPLOAD_MB)
+        ): _number(1, 100, 1, "MB"),
+        vol.Optional(CONF_MIRROR_DOWNLOAD, description=suggested(CONF_MIRROR_DOWNLOAD)): rate,
+        vol.Optional(CONF_MIRROR_UPLOAD, description=suggested(CONF_MIRROR_UPLOAD)): rate,
+        vol.Optional(
+            CONF_MIRROR_LATENCY, description=suggested(CONF_MIRROR_LATENCY)
+        ): EntitySelector(EntitySelectorConfig(domain="sensor", device_class="duration")),
+    }
 
 
 def _number(minimum: float, maximum: float, step: float, unit: str | None = None) -> Any:

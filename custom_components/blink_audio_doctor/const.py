@@ -39,3 +39,59 @@ CORE_POLL_INTERVAL: Final = timedelta(seconds=300)
 
 # Identifier prefix of the per-entry "Internet" service device (not a Blink serial number).
 SERVICE_DEVICE_PREFIX: Final = "internet_"
+
+# Network probes (options)
+CONF_LATENCY_HOST: Final = "latency_host"  # empty: the Blink REST host of the account's region
+CONF_LATENCY_PORT: Final = "latency_port"
+CONF_SPEED_TEST_URL: Final = "speed_test_url"
+CONF_SPEED_TEST_HOURS: Final = "speed_test_hours"  # 0 = only when asked
+CONF_MAX_DOWNLOAD_MB: Final = "max_download_mb"
+CONF_MAX_UPLOAD_MB: Final = "max_upload_mb"
+CONF_MIRROR_DOWNLOAD: Final = "mirror_download_entity"
+CONF_MIRROR_UPLOAD: Final = "mirror_upload_entity"
+CONF_MIRROR_LATENCY: Final = "mirror_latency_entity"
+
+DEFAULT_LATENCY_PORT: Final = 443
+DEFAULT_SPEED_TEST_HOURS: Final = 6
+DEFAULT_MAX_DOWNLOAD_MB: Final = 25
+DEFAULT_MAX_UPLOAD_MB: Final = 10
+LATENCY_INTERVAL: Final = timedelta(minutes=5)
+LATENCY_SAMPLES: Final = 5
+# A new entry gets its first speed test soon after it is added, not at the next start-up.
+FIRST_SPEED_TEST_DELAY: Final = timedelta(minutes=10)
+
+# Remediation actions (power cycle, guided re-add)
+SERVICE_POWER_CYCLE: Final = "power_cycle"
+SERVICE_RE_ADD_CAMERA: Final = "re_add_camera"
+SERVICE_RUN_NETWORK_TEST: Final = "run_network_test"
+SERVICE_RUN_DIAGNOSTICS: Final = "run_diagnostics"
+ATTR_OFF_SECONDS: Final = "off_seconds"
+ATTR_WAIT_FOR_ONLINE: Final = "wait_for_online"
+ATTR_TIMEOUT: Final = "timeout"
+ATTR_FORCE: Final = "force"
+EVENT_POWER_CYCLE: Final = f"{DOMAIN}_power_cycle"
+EVENT_RE_ADD: Final = f"{DOMAIN}_re_add"
+
+DEFAULT_OFF_SECONDS: Final = 10  # the troubleshooting article's "unplug for 10 seconds"
+MIN_OFF_SECONDS: Final = 5
+MAX_OFF_SECONDS: Final = 600
+DEFAULT_ONLINE_TIMEOUT: Final = 300
+MIN_ONLINE_TIMEOUT: Final = 30
+MAX_ONLINE_TIMEOUT: Final = 3600
+POWER_CYCLE_COOLDOWN: Final = timedelta(minutes=10)
+MAX_POWER_CYCLES_PER_HOUR: Final = 3
+# Ask Blink for a device's status at most this often. Not 30: blinkpy refuses a refresh that
+# comes exactly 30 s (its refresh rate) after the last one and would answer with old data.
+STATUS_POLL_SECONDS: Final = 31
+PLUG_SWITCH_ATTEMPTS: Final = 3
+PLUG_CONFIRM_SECONDS: Final = 5  # how long a plug may take to report its new state
+PLUG_RECOVERY_WINDOW: Final = timedelta(minutes=10)  # keep trying to turn a plug back on
+PLUG_RECOVERY_RETRY_SECONDS: Final = 10
+
+DEFAULT_RE_ADD_TIMEOUT: Final = 1800
+MIN_RE_ADD_TIMEOUT: Final = 300
+MAX_RE_ADD_TIMEOUT: Final = 86400
+RE_ADD_CHECK_INTERVAL: Final = timedelta(minutes=1)
+RE_ADD_ISSUE_PREFIX: Final = "re_add_"
+# A speed test that fell due while Home Assistant was stopped runs this long after start-up.
+STARTUP_GRACE: Final = timedelta(minutes=2)

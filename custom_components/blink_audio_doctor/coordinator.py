@@ -6,27 +6,59 @@ snapshot each time that one refreshes. Own sign-in mode polls Blink itself, at m
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from aiohttp import ClientError
+from blinkpy import api as blink_api
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfDataRate, UnitOfTime
+from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.event import (
+    async_track_point_in_utc_time,
+    async_track_state_change_event,
+)
+from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_conversion import DataRateConverter, DurationConverter
 
 from .const import (
     CONF_BLINK_ENTRY_ID,
+    CONF_LATENCY_HOST,
+    CONF_LATENCY_PORT,
     CONF_LOGIN,
+    CONF_MAX_DOWNLOAD_MB,
+    CONF_MAX_UPLOAD_MB,
+    CONF_MIRROR_DOWNLOAD,
+    CONF_MIRROR_LATENCY,
+    CONF_MIRROR_UPLOAD,
     CONF_MODE,
     CONF_SCAN_INTERVAL,
+    CONF_SPEED_TEST_HOURS,
+    CONF_SPEED_TEST_URL,
+    DEFAULT_LATENCY_PORT,
+    DEFAULT_MAX_DOWNLOAD_MB,
+    DEFAULT_MAX_UPLOAD_MB,
     DEFAULT_SCAN_INTERVAL,
+    DEFAULT_SPEED_TEST_HOURS,
     DOMAIN,
+    FIRST_SPEED_TEST_DELAY,
+    LATENCY_INTERVAL,
+    LATENCY_SAMPLES,
     LOGGER,
     MIN_SCAN_INTERVAL,
     MODE_LINKED,
+    STARTUP_GRACE,
 )
-from .doctor.model import AccountSnapshot
+from .doctor import probes
+from .doctor.model import AccountSnapshot, NetworkMetrics
+from .doctor.probes import measure_download, measure_latency, measure_upload
 from .doctor.snapshot import snapshot_from_blink
 from .source import (
     BlinkUnreachableError,
@@ -122,6 +154,29 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
             translation_placeholders={"title": self.config_entry.title},
         )
 
+    async def async_refresh_now(self) -> None:
+        """Fresh Blink data now, for a user who asked (check again, diagnostics, power cycle).
+
+        Own sign-in refreshes our session. In linked mode HA's Blink integration lets blinkpy
+        refresh only once per scan interval, so one homescreen request is made with blinkpy's
+        API helper on its object (whose own data is left alone); the fresh homescreen (online
+        state, Wi-Fi and Sync Module bars) is read together with the rest of the last refresh.
+        """
+        if self.own_session is not None:
+            await self.async_refresh()
+            return
+        try:
+            blink = linked_blink(self.hass, self.config_entry.data[CONF_BLINK_ENTRY_ID])
+            response = await blink_api.request_homescreen(blink, force=True)
+            homescreen = await response.json() if response is not None else None
+        except SourceUnavailableError, ClientError, TimeoutError, ValueError, AttributeError:
+            homescreen = None
+        if not isinstance(homescreen, dict):
+            await self.async_refresh()  # the last data, or why it cannot be read
+            return
+        fresh = _WithHomescreen(blink, homescreen)
+        self.async_set_updated_data(snapshot_from_blink(fresh, now=dt_util.utcnow()))
+
     @callback
     def async_follow_blink(self) -> None:
         """Linked mode: refresh whenever HA's Blink entry refreshes or reloads."""
@@ -181,3 +236,299 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         self.hass.config_entries.async_update_entry(
             self.config_entry, data={**self.config_entry.data, CONF_LOGIN: login}
         )
+
+
+class _WithHomescreen:
+    """A blinkpy Blink object seen through a newer homescreen than its own (read-only)."""
+
+    def __init__(self, blink: Any, homescreen: dict[str, Any]) -> None:
+        self.homescreen = homescreen
+        self.cameras = blink.cameras
+        self.sync = blink.sync
+        self.auth = blink.auth
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkReading:
+    """The home's internet as last measured (or mirrored from other sensors)."""
+
+    latency_ms: float | None = None
+    jitter_ms: float | None = None
+    packet_loss_pct: float | None = None
+    download_mbps: float | None = None
+    upload_mbps: float | None = None
+    speed_tested_at: datetime | None = None
+    speed_test_bytes: int | None = None
+
+    def metrics(self) -> NetworkMetrics:
+        """The figures the diagnosis reads."""
+        return NetworkMetrics(
+            download_mbps=self.download_mbps,
+            upload_mbps=self.upload_mbps,
+            latency_ms=self.latency_ms,
+            jitter_ms=self.jitter_ms,
+            packet_loss_pct=self.packet_loss_pct,
+            measured_at=self.speed_tested_at,
+        )
+
+    def as_response(self) -> dict[str, Any]:
+        """JSON-friendly figures (action response data)."""
+        return {
+            "download_mbps": self.download_mbps,
+            "upload_mbps": self.upload_mbps,
+            "latency_ms": self.latency_ms,
+            "jitter_ms": self.jitter_ms,
+            "packet_loss_pct": self.packet_loss_pct,
+            "speed_tested_at": self.speed_tested_at.isoformat() if self.speed_tested_at else None,
+            "speed_test_bytes": self.speed_test_bytes,
+        }
+
+
+class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
+    """Latency, jitter and loss every 5 minutes; download and upload on their own schedule.
+
+    The speed test never runs at start-up: its next run time is stored, so a restart neither
+    repeats nor postpones it, and its last figures are stored too (they stay known after a
+    restart). Instead of our own speed test, the options can mirror existing sensors.
+    """
+
+    config_entry: BlinkAudioDoctorConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry, account: AccountCoordinator
+    ) -> None:
+        """Prepare; nothing is measured until the first update."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} network",
+            update_interval=LATENCY_INTERVAL,
+        )
+        self._account = account
+        self._store: Store[dict[str, Any]] = Store(hass, 1, f"{DOMAIN}.{entry.entry_id}.network")
+        self._speed = NetworkReading()
+        self._latency = NetworkReading()
+        self._next_speed_test: datetime | None = None
+        self._speed_test: asyncio.Task[NetworkReading] | None = None
+        self._unsub_timer: CALLBACK_TYPE | None = None
+
+    @property
+    def mirrors(self) -> dict[str, str]:
+        """Figure -> the sensor entity it is mirrored from (chosen in the options)."""
+        options = self.config_entry.options
+        return {
+            figure: options[key]
+            for figure, key in (
+                ("download_mbps", CONF_MIRROR_DOWNLOAD),
+                ("upload_mbps", CONF_MIRROR_UPLOAD),
+                ("latency_ms", CONF_MIRROR_LATENCY),
+            )
+            if options.get(key)
+        }
+
+    @property
+    def speed_test_interval(self) -> timedelta | None:
+        """How often our own speed test runs; None when only on request or mirrored."""
+        hours = float(
+            self.config_entry.options.get(CONF_SPEED_TEST_HOURS, DEFAULT_SPEED_TEST_HOURS)
+        )
+        if hours <= 0 or {"download_mbps", "upload_mbps"} <= set(self.mirrors):
+            return None
+        return timedelta(hours=hours)
+
+    @property
+    def next_speed_test(self) -> datetime | None:
+        """When the next scheduled speed test runs."""
+        return self._next_speed_test
+
+    async def async_start(self) -> None:
+        """Restore the last speed figures and the schedule; measure latency in the background."""
+        stored = await self._store.async_load() or {}
+        self._speed = NetworkReading(
+            download_mbps=_float_or_none(stored.get("download_mbps")),
+            upload_mbps=_float_or_none(stored.get("upload_mbps")),
+            speed_tested_at=dt_util.parse_datetime(stored.get("speed_tested_at") or ""),
+            speed_test_bytes=stored.get("speed_test_bytes"),
+        )
+        stored_next = dt_util.parse_datetime(stored.get("next_speed_test") or "")
+        now = dt_util.utcnow()
+        if self.speed_test_interval is None:
+            self._next_speed_test = None
+        elif stored_next is None:
+            self._next_speed_test = now + FIRST_SPEED_TEST_DELAY
+            await self._async_save()
+        else:
+            # A test that fell due while Home Assistant was down waits a little: never at start-up.
+            self._next_speed_test = max(stored_next, now + STARTUP_GRACE)
+        self._schedule_speed_test()
+        self.config_entry.async_on_unload(
+            async_track_state_change_event(
+                self.hass, list(self.mirrors.values()), self._mirrored_sensor_changed
+            )
+        )
+        self.config_entry.async_on_unload(self._cancel_timer)
+        # The first latency figures arrive in the background: an unreachable host must not hold
+        # up the entry's start (five attempts may take ten seconds).
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_refresh(), f"{DOMAIN} first latency probe"
+        )
+
+    async def _async_update_data(self) -> NetworkReading:
+        host, port = self.latency_target()
+        result = await measure_latency(host, port, samples=LATENCY_SAMPLES, timeout=2.0)
+        # An unreachable target is 100 % loss (a measurement), and an unknown latency.
+        self._latency = NetworkReading(
+            latency_ms=_rounded(result.median_ms),
+            jitter_ms=_rounded(result.jitter_ms),
+            packet_loss_pct=round(result.packet_loss_pct, 1),
+        )
+        return self._combined()
+
+    def latency_target(self) -> tuple[str, int]:
+        """Host and port of the latency probe: Blink's REST host of the account's region."""
+        options = self.config_entry.options
+        snapshot: AccountSnapshot | None = self._account.data
+        region = snapshot.region if snapshot is not None else None
+        host = options.get(CONF_LATENCY_HOST) or probes.blink_rest_host(region)
+        return host, int(options.get(CONF_LATENCY_PORT) or DEFAULT_LATENCY_PORT)
+
+    def _combined(self) -> NetworkReading:
+        """Our latency and speed figures, with mirrored sensors in place of ours."""
+        mirrors = self.mirrors
+
+        def pick(figure: str, own: float | None) -> float | None:
+            return self._mirrored(mirrors[figure], figure) if figure in mirrors else own
+
+        return NetworkReading(
+            latency_ms=pick("latency_ms", self._latency.latency_ms),
+            jitter_ms=self._latency.jitter_ms,
+            packet_loss_pct=self._latency.packet_loss_pct,
+            download_mbps=pick("download_mbps", self._speed.download_mbps),
+            upload_mbps=pick("upload_mbps", self._speed.upload_mbps),
+            speed_tested_at=self._speed.speed_tested_at,
+            speed_test_bytes=self._speed.speed_test_bytes,
+        )
+
+    def _mirrored(self, entity_id: str, figure: str) -> float | None:
+        """A mirrored sensor's value in our unit; None when it is unavailable or not a number."""
+        state = self.hass.states.get(entity_id)
+        if state is None:
+            return None
+        try:
+            value = float(state.state)
+        except ValueError:
+            return None
+        unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
+        try:
+            if figure == "latency_ms":
+                converted = DurationConverter.convert(
+                    value, unit or UnitOfTime.MILLISECONDS, UnitOfTime.MILLISECONDS
+                )
+            else:
+                converted = DataRateConverter.convert(
+                    value,
+                    unit or UnitOfDataRate.MEGABITS_PER_SECOND,
+                    UnitOfDataRate.MEGABITS_PER_SECOND,
+                )
+        except HomeAssistantError:
+            return None  # a unit we cannot convert
+        return _rounded(converted)
+
+    @callback
+    def _mirrored_sensor_changed(self, event: Event[EventStateChangedData]) -> None:
+        if self.data is not None:
+            self.async_set_updated_data(self._combined())
+
+    async def async_run_network_test(self) -> NetworkReading:
+        """Measure latency and speed now; a request while a test runs joins that test."""
+        if self._speed_test is None or self._speed_test.done():
+            self._speed_test = self.config_entry.async_create_background_task(
+                self.hass, self._run_network_test(), f"{DOMAIN} network test"
+            )
+        return await asyncio.shield(self._speed_test)
+
+    async def _run_network_test(self) -> NetworkReading:
+        options = self.config_entry.options
+        if not {"download_mbps", "upload_mbps"} <= set(self.mirrors):
+            session = async_get_clientsession(self.hass)
+            url = options.get(CONF_SPEED_TEST_URL) or probes.DEFAULT_SPEED_URL
+            download = await measure_download(
+                session,
+                url,
+                max_bytes=int(options.get(CONF_MAX_DOWNLOAD_MB, DEFAULT_MAX_DOWNLOAD_MB)) * MB,
+            )
+            upload = await measure_upload(
+                session,
+                url,
+                max_bytes=int(options.get(CONF_MAX_UPLOAD_MB, DEFAULT_MAX_UPLOAD_MB)) * MB,
+            )
+            if download.error or upload.error:
+                LOGGER.info(
+                    "Speed test against %s failed (download: %s, upload: %s)",
+                    url,
+                    download.error,
+                    upload.error,
+                )
+            # A failed direction is unknown, never a made-up number.
+            self._speed = NetworkReading(
+                download_mbps=_rounded(download.mbps),
+                upload_mbps=_rounded(upload.mbps),
+                speed_tested_at=dt_util.utcnow(),
+                speed_test_bytes=download.bytes_used + upload.bytes_used,
+            )
+        interval = self.speed_test_interval
+        self._next_speed_test = dt_util.utcnow() + interval if interval else None
+        await self._async_save()
+        self._schedule_speed_test()
+        await self.async_refresh()  # fresh latency too, and every listener hears of it
+        return self.data
+
+    async def _async_save(self) -> None:
+        speed = self._speed
+        await self._store.async_save(
+            {
+                "download_mbps": speed.download_mbps,
+                "upload_mbps": speed.upload_mbps,
+                "speed_tested_at": speed.speed_tested_at.isoformat()
+                if speed.speed_tested_at
+                else None,
+                "speed_test_bytes": speed.speed_test_bytes,
+                "next_speed_test": self._next_speed_test.isoformat()
+                if self._next_speed_test
+                else None,
+            }
+        )
+
+    @callback
+    def _schedule_speed_test(self) -> None:
+        self._cancel_timer()
+        if self._next_speed_test is None or self.speed_test_interval is None:
+            return
+        self._unsub_timer = async_track_point_in_utc_time(
+            self.hass, self._speed_test_due, self._next_speed_test
+        )
+
+    @callback
+    def _speed_test_due(self, _now: datetime) -> None:
+        self._unsub_timer = None
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_run_network_test(), f"{DOMAIN} scheduled network test"
+        )
+
+    @callback
+    def _cancel_timer(self) -> None:
+        if self._unsub_timer is not None:
+            self._unsub_timer()
+            self._unsub_timer = None
+
+
+MB = 1_000_000
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _float_or_none(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

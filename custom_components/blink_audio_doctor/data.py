@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from homeassistant.config_entries import ConfigEntry
 
 if TYPE_CHECKING:
-    from .coordinator import AccountCoordinator
+    from .coordinator import AccountCoordinator, NetworkCoordinator
+    from .health import HealthMonitor
 
 
 @dataclass
@@ -16,6 +17,8 @@ class BlinkAudioDoctorData:
     """What a loaded entry holds."""
 
     account: AccountCoordinator
+    network: NetworkCoordinator
+    health: HealthMonitor
 
 
 type BlinkAudioDoctorConfigEntry = ConfigEntry[BlinkAudioDoctorData]

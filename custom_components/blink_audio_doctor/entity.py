@@ -6,15 +6,17 @@ from collections.abc import Callable, Iterable
 
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import BLINK_DOMAIN, CONF_BLINK_ENTRY_ID, DOMAIN
-from .coordinator import AccountCoordinator
+from .const import BLINK_DOMAIN, CONF_BLINK_ENTRY_ID, DOMAIN, SERVICE_DEVICE_PREFIX
+from .coordinator import AccountCoordinator, NetworkCoordinator
 from .doctor.capabilities import capability_for
 from .doctor.model import AccountSnapshot, CameraSnapshot, SyncModuleSnapshot
+from .health import CameraHealth
+from .readd import serials_being_re_added
 
 
 class BlinkDeviceEntity(CoordinatorEntity[AccountCoordinator]):
@@ -84,6 +86,29 @@ class CameraEntity(BlinkDeviceEntity):
         return device if isinstance(device, CameraSnapshot) else None
 
 
+class CameraHealthEntity(CameraEntity):
+    """An entity that shows a camera's two-way audio health (updated on every evaluation)."""
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the health monitor too: network figures change the verdict between polls."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.config_entry.runtime_data.health.async_add_listener(
+                self.async_write_ha_state
+            )
+        )
+
+    @property
+    def health(self) -> CameraHealth | None:
+        """The camera's newest verdict and diagnosis."""
+        return self.coordinator.config_entry.runtime_data.health.cameras.get(self.serial)
+
+    @property
+    def available(self) -> bool:
+        """Available while the camera is judged."""
+        return super().available and self.health is not None
+
+
 class SyncModuleEntity(BlinkDeviceEntity):
     """An entity of a Blink Sync Module."""
 
@@ -113,7 +138,12 @@ def async_add_entities_for_new_devices(
         if snapshot is None:
             return
         # A device that left the account lost its entities; if it comes back, it gets new ones.
-        known.intersection_update(set(snapshot.cameras) | set(snapshot.sync_modules))
+        # A camera being re-added keeps its entities while it is away.
+        known.intersection_update(
+            set(snapshot.cameras)
+            | set(snapshot.sync_modules)
+            | serials_being_re_added(coordinator.hass, coordinator.config_entry.entry_id)
+        )
         new: list[Entity] = []
         for serial, camera in snapshot.cameras.items():
             if serial not in known:
@@ -129,3 +159,21 @@ def async_add_entities_for_new_devices(
 
     add_new()
     coordinator.config_entry.async_on_unload(coordinator.async_add_listener(add_new))
+
+
+class InternetEntity(CoordinatorEntity[NetworkCoordinator]):
+    """An entity of the "Internet" service device: the home's connection as Blink sees it."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: NetworkCoordinator, key: str) -> None:
+        """One service device per entry, keyed by the entry (not by a Blink serial)."""
+        super().__init__(coordinator)
+        entry_id = coordinator.config_entry.entry_id
+        self._attr_unique_id = f"{SERVICE_DEVICE_PREFIX}{entry_id}-{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, f"{SERVICE_DEVICE_PREFIX}{entry_id}")},
+            entry_type=DeviceEntryType.SERVICE,
+            translation_key="internet",
+            manufacturer="Blink Audio Doctor",
+        )

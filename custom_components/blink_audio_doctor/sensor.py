@@ -12,15 +12,30 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import SIGNAL_STRENGTH_DECIBELS_MILLIWATT, EntityCategory
+from homeassistant.const import (
+    PERCENTAGE,
+    SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    EntityCategory,
+    UnitOfDataRate,
+    UnitOfTime,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import AccountCoordinator
+from .coordinator import AccountCoordinator, NetworkCoordinator, NetworkReading
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import camera_can_report
 from .doctor.model import CameraSnapshot, SyncModuleSnapshot
-from .entity import CameraEntity, SyncModuleEntity, async_add_entities_for_new_devices
+from .doctor.rules import ALL_DIAGNOSIS_CODES
+from .entity import (
+    CameraEntity,
+    CameraHealthEntity,
+    InternetEntity,
+    SyncModuleEntity,
+    async_add_entities_for_new_devices,
+)
 
 # Read-only: everything comes from the coordinator.
 PARALLEL_UPDATES = 0
@@ -90,20 +105,98 @@ SYNC_MODULE_SENSORS: tuple[SyncModuleSensorDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class InternetSensorDescription(SensorEntityDescription):
+    """A figure of the home's internet connection."""
+
+    value_fn: Callable[[NetworkReading], SensorValue]
+    figure: str  # the NetworkReading field, also the key of a mirrored sensor
+
+
+INTERNET_SENSORS: tuple[InternetSensorDescription, ...] = (
+    InternetSensorDescription(
+        key="download",
+        translation_key="download",
+        figure="download_mbps",
+        native_unit_of_measurement=UnitOfDataRate.MEGABITS_PER_SECOND,
+        device_class=SensorDeviceClass.DATA_RATE,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda reading: reading.download_mbps,
+    ),
+    InternetSensorDescription(
+        key="upload",
+        translation_key="upload",
+        figure="upload_mbps",
+        native_unit_of_measurement=UnitOfDataRate.MEGABITS_PER_SECOND,
+        device_class=SensorDeviceClass.DATA_RATE,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda reading: reading.upload_mbps,
+    ),
+    InternetSensorDescription(
+        key="latency",
+        translation_key="latency",
+        figure="latency_ms",
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda reading: reading.latency_ms,
+    ),
+    InternetSensorDescription(
+        key="jitter",
+        translation_key="jitter",
+        figure="jitter_ms",
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        device_class=SensorDeviceClass.DURATION,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda reading: reading.jitter_ms,
+    ),
+    InternetSensorDescription(
+        key="packet_loss",
+        translation_key="packet_loss",
+        figure="packet_loss_pct",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda reading: reading.packet_loss_pct,
+    ),
+    InternetSensorDescription(
+        key="last_speed_test",
+        translation_key="last_speed_test",
+        figure="speed_tested_at",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda reading: reading.speed_tested_at,
+    ),
+)
+
+
+DIAGNOSIS = SensorEntityDescription(
+    key="diagnosis",
+    translation_key="diagnosis",
+    device_class=SensorDeviceClass.ENUM,
+    options=list(ALL_DIAGNOSIS_CODES),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001
     entry: BlinkAudioDoctorConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the signal sensors of every camera and Sync Module, now and when new ones appear."""
+    async_add_entities(
+        InternetSensor(entry.runtime_data.network, description) for description in INTERNET_SENSORS
+    )
     coordinator = entry.runtime_data.account
     async_add_entities_for_new_devices(
         coordinator,
         async_add_entities,
         lambda camera: [
-            CameraSensor(coordinator, camera.serial, description)
-            for description in CAMERA_SENSORS
-            if camera_can_report(camera, description.field)
+            DiagnosisSensor(coordinator, camera.serial),
+            *(
+                CameraSensor(coordinator, camera.serial, description)
+                for description in CAMERA_SENSORS
+                if camera_can_report(camera, description.field)
+            ),
         ],
         lambda sync_module: [
             SyncModuleSensor(coordinator, sync_module.serial, description)
@@ -151,3 +244,47 @@ class SyncModuleSensor(SyncModuleEntity, SensorEntity):
         """The newest reading; None (unknown) when Blink did not report it."""
         sync_module = self.sync_module
         return None if sync_module is None else self.entity_description.value_fn(sync_module)
+
+
+class InternetSensor(InternetEntity, SensorEntity):
+    """A figure of the home's internet connection (measured, or mirrored from a sensor)."""
+
+    entity_description: InternetSensorDescription
+
+    def __init__(
+        self, coordinator: NetworkCoordinator, description: InternetSensorDescription
+    ) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, description.key)
+        self.entity_description = description
+
+    @property
+    def available(self) -> bool:
+        """A mirrored figure is unavailable while its source sensor is."""
+        source = self.coordinator.mirrors.get(self.entity_description.figure)
+        if source is not None:
+            state = self.hass.states.get(source)
+            return state is not None and state.state not in (STATE_UNAVAILABLE, STATE_UNKNOWN)
+        return super().available
+
+    @property
+    def native_value(self) -> SensorValue:
+        """The newest figure; None (unknown) when it could not be measured."""
+        reading: NetworkReading | None = self.coordinator.data
+        return None if reading is None else self.entity_description.value_fn(reading)
+
+
+class DiagnosisSensor(CameraHealthEntity, SensorEntity):
+    """Why two-way audio is (not) likely to work: "ok" or the most important finding."""
+
+    entity_description = DIAGNOSIS
+
+    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, serial, DIAGNOSIS.key)
+
+    @property
+    def native_value(self) -> str | None:
+        """The diagnosis code of the newest evaluation."""
+        health = self.health
+        return None if health is None else health.diagnosis.code

@@ -11,7 +11,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
 from blink_cloud_sim.server import SimServer
+from custom_components.blink_audio_doctor import coordinator
 from custom_components.blink_audio_doctor.const import CONF_BLINK_ENTRY_ID, DOMAIN
+from custom_components.blink_audio_doctor.doctor import probes
 
 
 async def setup_core_blink(hass: HomeAssistant, sim: SimServer) -> ConfigEntry:
@@ -72,6 +74,23 @@ async def setup_own(hass: HomeAssistant, sim: SimServer) -> ConfigEntry:
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let every Home Assistant test here load custom integrations (ours)."""
+
+
+@pytest.fixture(autouse=True)
+def network_probes_at_the_simulator(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the harness points Blink at the simulator, the network probes go there too.
+
+    The latency probe's default target is Blink's REST host (port 443) and the speed test's is
+    a public server; in tests both are the simulator's (its TCP port and its /__down, /__up).
+    """
+    if "blink_sim" not in request.fixturenames:
+        return
+    sim: SimServer = request.getfixturevalue("blink_sim")
+    monkeypatch.setattr(probes, "blink_rest_host", lambda _region: "127.0.0.1")
+    monkeypatch.setattr(coordinator, "DEFAULT_LATENCY_PORT", sim.tcp_port)
+    monkeypatch.setattr(probes, "DEFAULT_SPEED_URL", sim.url)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import errno
 import ipaddress
 import socket
 import ssl
@@ -30,6 +31,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from blink_cloud_sim import SimServer
+from custom_components.blink_audio_doctor.doctor import probes
 from custom_components.blink_audio_doctor.doctor.probes import (
     DEFAULT_BLINK_REST_HOST,
     blink_rest_host,
@@ -608,3 +610,50 @@ async def test_speed_rejects_bad_arguments(
 ) -> None:
     with pytest.raises(ValueError, match="must be"):
         await measure_download(session, "http://127.0.0.1:1", **kwargs)  # type: ignore[arg-type]
+
+
+def test_failure_codes_of_the_rarer_connect_errors() -> None:
+    unreachable = OSError(errno.EHOSTUNREACH, "No route to host")
+    assert probes._failure_code(unreachable) == probes.ERROR_UNREACHABLE
+    assert probes._failure_code(OSError(errno.EPERM, "Not permitted")) == probes.ERROR_CONNECTION
+
+
+def test_an_unexpected_speed_failure_is_a_connection_error() -> None:
+    assert probes._error_code(RuntimeError("boom")) == probes.ERROR_CONNECTION
+    assert probes._error_code(ssl.SSLError("bad record")) == probes.ERROR_TLS
+
+
+async def test_a_second_close_notice_changes_nothing() -> None:
+    watcher = probes._CloseWatcher()
+    watcher.connection_lost(None)
+    watcher.connection_lost(OSError("late"))
+    assert watcher.closed.done()
+
+
+async def test_a_tls_peer_that_never_says_goodbye_is_cut_off(tls_files: TlsFiles) -> None:
+    """The probe closes politely, but does not wait for a silent peer for more than a second."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tls_files.cert, tls_files.key)
+    listener = socket.create_server((LOCAL, 0))
+    port = listener.getsockname()[1]
+    done = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with context.wrap_socket(conn, server_side=True):  # handshake, then silence
+            done.wait(5)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    client = ssl.create_default_context(cafile=str(tls_files.cert))
+    started = time.perf_counter()
+    try:
+        result = await probes.measure_latency(
+            LOCAL, port, samples=1, timeout=2.0, tls=True, ssl_context=client
+        )
+    finally:
+        done.set()
+        thread.join(5)
+        listener.close()
+    assert result.samples == 1
+    assert 0.9 < time.perf_counter() - started < 3

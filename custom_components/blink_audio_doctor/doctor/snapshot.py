@@ -313,7 +313,9 @@ class _Builder:
     def add(self, camera: object, entry: _Entry | None) -> None:
         """Add one camera; ``camera`` is a blinkpy camera object or ``None``."""
         section, device = entry if entry is not None else (None, None)
-        camera_id = _first(_ident(_get(camera, "camera_id")), _ident(_key(device, "id")))
+        # The homescreen is the newer list: after a re-add it has the new id while blinkpy's
+        # object still holds the old one until the Blink integration reloads.
+        camera_id = _first(_ident(_key(device, "id")), _ident(_get(camera, "camera_id")))
         serial = _first(_ident(_get(camera, "serial")), _ident(_key(device, "serial")))
         config = _config(self._lookup(self.configs, serial, camera_id))
         camera_id = _first(camera_id, _ident(_key(config, "id")))

@@ -1,0 +1,115 @@
+"""Power cycle button of each camera or Sync Module that has a smart plug mapped."""
+
+from __future__ import annotations
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import CONF_PLUGS
+from .coordinator import AccountCoordinator, NetworkCoordinator
+from .data import BlinkAudioDoctorConfigEntry
+from .doctor.model import AccountSnapshot
+from .entity import (
+    BlinkDeviceEntity,
+    CameraEntity,
+    InternetEntity,
+    async_add_entities_for_new_devices,
+)
+from .services import async_start_power_cycle
+
+# Presses start a background cycle; the power-cycle manager serialises per plug.
+PARALLEL_UPDATES = 0
+
+POWER_CYCLE = ButtonEntityDescription(
+    key="power_cycle",
+    translation_key="power_cycle",
+    entity_category=EntityCategory.CONFIG,
+)
+
+
+RUN_DIAGNOSTICS = ButtonEntityDescription(key="run_diagnostics", translation_key="run_diagnostics")
+RUN_NETWORK_TEST = ButtonEntityDescription(
+    key="run_network_test", translation_key="run_network_test"
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,  # noqa: ARG001
+    entry: BlinkAudioDoctorConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a Power cycle button per device with a mapped plug (devices that appear later too)."""
+    coordinator = entry.runtime_data.account
+    known: set[str] = set()
+
+    @callback
+    def add_new() -> None:
+        snapshot: AccountSnapshot | None = coordinator.data
+        if snapshot is None:
+            return
+        plugs: dict[str, str] = entry.options.get(CONF_PLUGS, {})
+        present = set(snapshot.cameras) | set(snapshot.sync_modules)
+        new = [serial for serial in present if plugs.get(serial) and serial not in known]
+        known.update(new)
+        if new:
+            async_add_entities(PowerCycleButton(coordinator, serial) for serial in sorted(new))
+
+    # The options flow reloads the entry, so a newly mapped plug gets its button then.
+    add_new()
+    entry.async_on_unload(coordinator.async_add_listener(add_new))
+    async_add_entities([RunNetworkTestButton(entry.runtime_data.network)])
+    async_add_entities_for_new_devices(
+        coordinator,
+        async_add_entities,
+        lambda camera: [RunDiagnosticsButton(coordinator, camera.serial)],
+    )
+
+
+class PowerCycleButton(BlinkDeviceEntity, ButtonEntity):
+    """Cuts the device's power through its smart plug for 10 s (the power_cycle defaults)."""
+
+    entity_description = POWER_CYCLE
+
+    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
+        """Describe the button."""
+        super().__init__(coordinator, serial, POWER_CYCLE.key)
+
+    @property
+    def available(self) -> bool:
+        """Available while the device is on the account and still has a plug mapped."""
+        plugs = self.coordinator.config_entry.options.get(CONF_PLUGS, {})
+        return super().available and bool(plugs.get(self.serial))
+
+    async def async_press(self) -> None:
+        """Start a power cycle; refusals (cooldown, plug unavailable ...) are raised at once."""
+        async_start_power_cycle(self.hass, self.coordinator.config_entry.entry_id, self.serial)
+
+
+class RunDiagnosticsButton(CameraEntity, ButtonEntity):
+    """Fresh Blink data now (cheap: one request when linked) and a new verdict."""
+
+    entity_description = RUN_DIAGNOSTICS
+
+    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
+        """Describe the button."""
+        super().__init__(coordinator, serial, RUN_DIAGNOSTICS.key)
+
+    async def async_press(self) -> None:
+        """Refresh; the verdict and the diagnosis follow."""
+        await self.coordinator.async_refresh_now()
+
+
+class RunNetworkTestButton(InternetEntity, ButtonEntity):
+    """Measure latency and speed now."""
+
+    entity_description = RUN_NETWORK_TEST
+
+    def __init__(self, coordinator: NetworkCoordinator) -> None:
+        """Describe the button."""
+        super().__init__(coordinator, RUN_NETWORK_TEST.key)
+
+    async def async_press(self) -> None:
+        """Run the test (or join the one under way)."""
+        await self.coordinator.async_run_network_test()

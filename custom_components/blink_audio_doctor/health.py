@@ -1,0 +1,295 @@
+"""Two-way audio health per camera: the doctor's verdict, debounced, with repairs and notices.
+
+Every new Blink snapshot is one evaluation: it counts toward the hysteresis (a problem must hold
+for `unhealthy_after` evaluations before a camera is reported unhealthy). New network figures
+refresh the diagnosis in between but only count when they bring a recovery, so one Blink poll is
+never counted twice. The hysteresis state is stored, so a restart raises no false "recovered".
+When a camera turns unhealthy, a repair issue and (unless turned off) a notification appear once;
+both go away by themselves when it is healthy again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components import persistent_notification
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.translation import async_get_translations
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_MAX_LATENCY_MS,
+    CONF_MAX_PACKET_LOSS_PCT,
+    CONF_MIN_DOWNLOAD_MBPS,
+    CONF_MIN_SYNC_LINK_BARS,
+    CONF_MIN_UPLOAD_MBPS,
+    CONF_MIN_WIFI_BARS,
+    CONF_MIN_WIFI_DBM,
+    CONF_NOTIFICATIONS,
+    CONF_UNHEALTHY_AFTER,
+    DOMAIN,
+    STALE_AFTER_POLLS,
+)
+from .doctor.hysteresis import HealthTracker, advance
+from .doctor.model import AccountSnapshot, Diagnosis, Finding, Thresholds, Verdict
+from .doctor.rules import diagnose
+
+if TYPE_CHECKING:
+    from .coordinator import AccountCoordinator, NetworkCoordinator
+    from .data import BlinkAudioDoctorConfigEntry
+
+STORE_VERSION = 1
+BLINK_POLL = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class CameraHealth:
+    """What the entities show for one camera."""
+
+    diagnosis: Diagnosis
+    verdict: Verdict  # debounced: what the binary sensor reports
+
+
+def issue_id(entry_id: str, serial: str) -> str:
+    """The repair issue of an unhealthy camera."""
+    return f"unhealthy_{entry_id}_{serial}"
+
+
+def notification_id(entry_id: str, serial: str) -> str:
+    """The persistent notification of an unhealthy camera (stable: replaced, never repeated)."""
+    return f"{DOMAIN}_{entry_id}_{serial}"
+
+
+def thresholds_from_options(options: dict[str, Any], *, speed_known: bool) -> Thresholds:
+    """The diagnosis thresholds the user chose (defaults from DESIGN §5).
+
+    Without any speed figure (speed tests only on request and none run yet), the speed checks
+    are off instead of leaving every camera "unknown" forever.
+    """
+    defaults = Thresholds()
+
+    def number(key: str, default: float | None) -> Any:
+        value = options.get(key, default)
+        return value if isinstance(value, int | float) else default
+
+    return Thresholds(
+        min_wifi_bars=int(number(CONF_MIN_WIFI_BARS, defaults.min_wifi_bars)),
+        min_wifi_dbm=int(number(CONF_MIN_WIFI_DBM, defaults.min_wifi_dbm)),
+        min_sync_link_bars=int(number(CONF_MIN_SYNC_LINK_BARS, defaults.min_sync_link_bars)),
+        min_download_mbps=number(CONF_MIN_DOWNLOAD_MBPS, defaults.min_download_mbps)
+        if speed_known
+        else None,
+        min_upload_mbps=number(CONF_MIN_UPLOAD_MBPS, defaults.min_upload_mbps)
+        if speed_known
+        else None,
+        max_latency_ms=number(CONF_MAX_LATENCY_MS, defaults.max_latency_ms),
+        max_packet_loss_pct=number(CONF_MAX_PACKET_LOSS_PCT, defaults.max_packet_loss_pct),
+        max_data_age=BLINK_POLL * STALE_AFTER_POLLS,
+        unhealthy_after=int(number(CONF_UNHEALTHY_AFTER, defaults.unhealthy_after)),
+    )
+
+
+class HealthMonitor:
+    """Judges every camera whenever its inputs change; raises and clears repairs."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: BlinkAudioDoctorConfigEntry,
+        account: AccountCoordinator,
+        network: NetworkCoordinator,
+    ) -> None:
+        """Prepare; nothing is judged before `async_start`."""
+        self.hass = hass
+        self.entry = entry
+        self.account = account
+        self.network = network
+        self.cameras: dict[str, CameraHealth] = {}
+        self._trackers: dict[str, HealthTracker] = {}
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORE_VERSION, f"{DOMAIN}.{entry.entry_id}.health"
+        )
+        self._listeners: list[Callable[[], None]] = []
+
+    async def async_start(self) -> None:
+        """Restore the debounce state, judge once, and follow both coordinators."""
+        stored = await self._store.async_load() or {}
+        trackers = stored.get("trackers", {})
+        if isinstance(trackers, dict):
+            self._trackers = {
+                serial: HealthTracker.from_dict(data) for serial, data in trackers.items()
+            }
+        self.evaluate(count=False)
+        self.entry.async_on_unload(self.account.async_add_listener(self._account_updated))
+        self.entry.async_on_unload(self.network.async_add_listener(self._network_updated))
+
+    @callback
+    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call `listener` after every evaluation."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def _account_updated(self) -> None:
+        self.evaluate(count=True)
+
+    @callback
+    def _network_updated(self) -> None:
+        self.evaluate(count=False)
+
+    @callback
+    def evaluate(self, *, count: bool) -> dict[str, CameraHealth]:
+        """Judge every camera now; `count` makes this one evaluation of the hysteresis."""
+        snapshot: AccountSnapshot | None = self.account.data
+        if snapshot is None:
+            return self.cameras
+        reading = self.network.data
+        metrics = reading.metrics() if reading is not None else None
+        thresholds = thresholds_from_options(
+            dict(self.entry.options),
+            speed_known=self.network.speed_test_interval is not None
+            or bool(metrics and metrics.download_mbps is not None),
+        )
+        now = dt_util.utcnow()
+        results: dict[str, CameraHealth] = {}
+        for serial, camera in snapshot.cameras.items():
+            diagnosis = diagnose(
+                camera,
+                snapshot.sync_module_for(camera),
+                metrics,
+                thresholds,
+                now=now,
+                data_taken_at=snapshot.taken_at,
+            )
+            before = self._trackers.get(serial, HealthTracker())
+            tracker, verdict = advance(before, diagnosis, thresholds.unhealthy_after)
+            if count or verdict in (Verdict.HEALTHY, Verdict.UNSUPPORTED):
+                self._trackers[serial] = tracker
+            else:
+                verdict = before.reported  # in between Blink polls: only recoveries count
+            results[serial] = CameraHealth(diagnosis, verdict)
+            self._transition(
+                serial, camera.name or serial, self.cameras.get(serial), results[serial]
+            )
+        for serial in set(self._trackers) - set(results):
+            del self._trackers[serial]  # gone from the account
+        self.cameras = results
+        self._store.async_delay_save(self._stored, 1)
+        for listener in list(self._listeners):
+            listener()
+        return results
+
+    async def async_save(self) -> None:
+        """Write the debounce state now (the entry is unloading)."""
+        await self._store.async_save(self._stored())
+
+    def _stored(self) -> dict[str, Any]:
+        return {"trackers": {serial: t.to_dict() for serial, t in self._trackers.items()}}
+
+    @callback
+    def _transition(
+        self, serial: str, name: str, previous: CameraHealth | None, now: CameraHealth
+    ) -> None:
+        """Raise or clear the repair issue and the notification when the verdict changes.
+
+        Unknown changes nothing: it is neither an alarm nor a recovery.
+        """
+        if now.verdict is Verdict.UNHEALTHY:
+            if previous is None:
+                # First look after a start with a stored alarm: show the issue again (issues
+                # do not outlive a restart), but it is no new transition, so no new notice.
+                self._raise(serial, name, now.diagnosis, notify=False)
+            elif previous.verdict is not Verdict.UNHEALTHY:
+                self._raise(serial, name, now.diagnosis)
+            elif previous.diagnosis.code != now.diagnosis.code:
+                self._raise(serial, name, now.diagnosis, notify=False)  # new cause, same alarm
+        elif now.verdict in (Verdict.HEALTHY, Verdict.UNSUPPORTED):
+            self._clear(serial)
+
+    @callback
+    def _raise(self, serial: str, name: str, diagnosis: Diagnosis, *, notify: bool = True) -> None:
+        notify = notify and bool(self.entry.options.get(CONF_NOTIFICATIONS, True))
+        self.entry.async_create_task(
+            self.hass, self._async_raise(serial, name, diagnosis, notify=notify), eager_start=True
+        )
+
+    async def _async_raise(
+        self, serial: str, name: str, diagnosis: Diagnosis, *, notify: bool
+    ) -> None:
+        """The repair issue (and the notification) in the user's language, with the cause."""
+        strings = await _strings(self.hass)
+        placeholders = {"name": name, "cause": _cause(strings, diagnosis)}
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id(self.entry.entry_id, serial),
+            is_fixable=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="camera_unhealthy",
+            translation_placeholders=placeholders,
+            data={"entry_id": self.entry.entry_id, "serial": serial},
+        )
+        if notify:
+            persistent_notification.async_create(
+                self.hass,
+                _string(strings, "notification_message", "{cause}").format(**placeholders),
+                _string(strings, "notification_title", "{name}").format(**placeholders),
+                notification_id(self.entry.entry_id, serial),
+            )
+
+    @callback
+    def _clear(self, serial: str) -> None:
+        ir.async_delete_issue(self.hass, DOMAIN, issue_id(self.entry.entry_id, serial))
+        persistent_notification.async_dismiss(
+            self.hass, notification_id(self.entry.entry_id, serial)
+        )
+
+    async def async_recheck(self) -> dict[str, CameraHealth]:
+        """Fetch fresh data (cheaply) and judge again, counting as an evaluation."""
+        await self.account.async_refresh_now()
+        return self.evaluate(count=True)
+
+
+async def _strings(hass: HomeAssistant) -> dict[str, str]:
+    """Our texts for causes and notices, in Home Assistant's language."""
+    return await async_get_translations(hass, hass.config.language, "exceptions", [DOMAIN])
+
+
+def _string(strings: dict[str, str], key: str, default: str) -> str:
+    return strings.get(f"component.{DOMAIN}.exceptions.{key}.message", default)
+
+
+def _finding_text(strings: dict[str, str], finding: Finding) -> str:
+    return _string(strings, f"cause_{finding.code}", finding.code).format(
+        measured=_text(finding.measured, finding.unit),
+        threshold=_text(finding.threshold, finding.unit),
+    )
+
+
+def _cause(strings: dict[str, str], diagnosis: Diagnosis) -> str:
+    """The most important measured cause, in words."""
+    if diagnosis.failing:
+        return _finding_text(strings, diagnosis.failing[0])
+    return _string(strings, f"cause_{diagnosis.code}", diagnosis.code)
+
+
+async def describe_findings(hass: HomeAssistant, diagnosis: Diagnosis) -> str:
+    """Every measured cause (or what is missing), one per line, in the user's language."""
+    strings = await _strings(hass)
+    findings = diagnosis.failing or diagnosis.missing
+    if not findings:
+        return _string(strings, f"cause_{diagnosis.code}", diagnosis.code)
+    return "\n".join(f"- {_finding_text(strings, finding)}" for finding in findings)
+
+
+def _text(value: object, unit: str | None) -> str:
+    if value is None:
+        return "?"
+    if isinstance(value, float):
+        value = round(value, 1)
+    return f"{value} {unit}" if unit else str(value)

@@ -1,0 +1,514 @@
+"""Restart-safe power cycles of plug-powered Blink devices through a smart plug.
+
+A plug is never left off: the "turn back on at" record is saved before the plug goes off and is
+honoured at start-up (a record that is due turns its plug on, retrying while the plug is
+unavailable for up to 10 minutes; one not yet due is rescheduled). Unloading the entry or stopping
+Home Assistant mid-cycle turns the plug on first. One cycle per plug at a time; a cooldown and an
+hourly attempt limit per plug; the plug's state is verified after every switch.
+
+Waits use Home Assistant's timers (``async_call_later``), never ``asyncio.sleep``, and every clock
+reading is ``dt_util.utcnow()``, so tests drive them with simulated time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    EVENT_HOMEASSISTANT_STOP,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import (
+    async_call_later,
+    async_track_point_in_utc_time,
+    async_track_state_change_event,
+)
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
+
+from .const import (
+    DOMAIN,
+    EVENT_POWER_CYCLE,
+    LOGGER,
+    MAX_POWER_CYCLES_PER_HOUR,
+    PLUG_CONFIRM_SECONDS,
+    PLUG_RECOVERY_RETRY_SECONDS,
+    PLUG_RECOVERY_WINDOW,
+    PLUG_SWITCH_ATTEMPTS,
+    POWER_CYCLE_COOLDOWN,
+    STATUS_POLL_SECONDS,
+)
+from .doctor.model import AccountSnapshot
+
+DATA_POWER_CYCLES: HassKey[PowerCycleManager] = HassKey(f"{DOMAIN}_power_cycles")
+STORAGE_KEY = f"{DOMAIN}.power_cycle"
+STORAGE_VERSION = 1
+HOUR_SECONDS = 3600
+
+OUTCOME_ONLINE = "online"
+OUTCOME_TIMED_OUT = "timed_out"
+OUTCOME_PLUG_CYCLED = "plug_cycled"  # not asked to wait for Blink
+OUTCOME_INTERRUPTED = "interrupted"  # entry unloaded or Home Assistant stopping
+OUTCOME_PLUG_FAILED_OFF = "plug_did_not_switch_off"
+OUTCOME_PLUG_FAILED_ON = "plug_did_not_switch_on"
+
+
+def plug_left_off_issue_id(plug: str) -> str:
+    """Repair issue raised when a plug could not be turned back on."""
+    return f"plug_left_off_{plug}"
+
+
+def _now() -> float:
+    return dt_util.utcnow().timestamp()
+
+
+@dataclass(frozen=True, slots=True)
+class CycleRequest:
+    """One power cycle, validated.
+
+    Attributes:
+        entry_id: Our config entry that knows the device.
+        serial: The device's serial number.
+        name: The device's name (for events and messages).
+        device_id: The device registry id (events carry it instead of the serial).
+        plug: The switch entity that powers the device.
+        off_seconds: How long the plug stays off.
+        wait_for_online: Whether to wait for Blink to report the device online again.
+        timeout: How long to wait for that, from the moment the plug is back on.
+        force: Skip the cooldown (never the hourly limit).
+    """
+
+    entry_id: str
+    serial: str
+    name: str | None
+    device_id: str | None
+    plug: str
+    off_seconds: float
+    wait_for_online: bool
+    timeout: float
+    force: bool = False
+
+
+class _Waiter:
+    """Sleeps on a Home Assistant timer; `wake()` ends the sleep early."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self._hass = hass
+        self._future: asyncio.Future[None] | None = None
+
+    @callback
+    def wake(self, *_: Any) -> None:
+        if self._future is not None and not self._future.done():
+            self._future.set_result(None)
+
+    async def wait(self, seconds: float) -> None:
+        future: asyncio.Future[None] = self._hass.loop.create_future()
+        self._future = future
+        cancel = async_call_later(self._hass, max(seconds, 0.0), self.wake)
+        try:
+            await future
+        finally:
+            cancel()
+            self._future = None
+
+
+@dataclass
+class ActiveCycle:
+    """A power cycle under way."""
+
+    request: CycleRequest
+    waiter: _Waiter
+    plug_on: asyncio.Future[None]
+    interrupted: bool = False
+    started_at: float = field(default_factory=_now)
+
+    def was_interrupted(self) -> bool:
+        """Whether an unload or a stop cut the cycle short (it may happen during any wait)."""
+        return self.interrupted
+
+    @callback
+    def interrupt(self) -> None:
+        """Cut the off time short and skip the wait for Blink (unload, stop)."""
+        self.interrupted = True
+        self.waiter.wake()
+
+
+class PowerCycleManager:
+    """Every power cycle of this Home Assistant instance, and the plugs' restart-safe records."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Prepare; `async_start` loads the records and honours them."""
+        self.hass = hass
+        self._store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, STORAGE_KEY)
+        # plug -> {"turn_on_at": ts, "serial": s, "entry_id": e}
+        self.pending: dict[str, dict[str, Any]] = {}
+        # plug -> {"starts": [ts, ...], "last_end": ts}
+        self._history: dict[str, dict[str, Any]] = {}
+        self.active: dict[str, ActiveCycle] = {}
+        self._recoveries: dict[str, asyncio.Task[bool]] = {}
+        self._timers: dict[str, CALLBACK_TYPE] = {}
+        self._unsub_stop: CALLBACK_TYPE | None = None
+
+    # ------------------------------------------------------------------ start-up and shutdown
+
+    async def async_start(self) -> None:
+        """Load the records; turn on every plug that is due, reschedule the others."""
+        stored = await self._store.async_load() or {}
+        self.pending = dict(stored.get("pending", {}))
+        self._history = dict(stored.get("history", {}))
+        now = _now()
+        for plug, record in list(self.pending.items()):
+            turn_on_at = float(record.get("turn_on_at", 0))
+            if turn_on_at <= now:
+                LOGGER.warning("Turning %s back on: a power cycle was cut short", plug)
+                self._start_recovery(plug)
+            else:
+                self._schedule_recovery(plug, dt_util.utc_from_timestamp(turn_on_at))
+        self._unsub_stop = self.hass.bus.async_listen_once(
+            EVENT_HOMEASSISTANT_STOP, self._async_stopping
+        )
+
+    async def _async_stopping(self, _event: Event) -> None:
+        """Home Assistant is stopping: turn every plug of a cycle under way back on."""
+        self._unsub_stop = None
+        await self._async_interrupt(list(self.active.values()))
+        for cancel in self._timers.values():
+            cancel()
+        self._timers.clear()
+        for task in list(self._recoveries.values()):
+            task.cancel()  # the record stays stored; the next start-up honours it
+
+    async def async_entry_unloading(self, entry_id: str) -> None:
+        """An entry is unloading: its cycles turn their plugs on before it goes."""
+        await self._async_interrupt(
+            [cycle for cycle in self.active.values() if cycle.request.entry_id == entry_id]
+        )
+
+    @staticmethod
+    async def _async_interrupt(cycles: list[ActiveCycle]) -> None:
+        for cycle in cycles:
+            cycle.interrupt()
+        for cycle in cycles:
+            await asyncio.shield(cycle.plug_on)
+
+    @callback
+    def _schedule_recovery(self, plug: str, when: datetime) -> None:
+        @callback
+        def due(_now: datetime) -> None:
+            self._timers.pop(plug, None)
+            self._start_recovery(plug)
+
+        self._timers[plug] = async_track_point_in_utc_time(self.hass, due, when)
+
+    @callback
+    def _start_recovery(self, plug: str) -> None:
+        if plug in self._recoveries:
+            return
+        self._recoveries[plug] = self.hass.async_create_background_task(
+            self._async_recover(plug), f"{DOMAIN} turn {plug} back on"
+        )
+
+    async def _async_recover(self, plug: str) -> bool:
+        """Turn a plug on; while it is unavailable keep trying, for up to 10 minutes."""
+        deadline = _now() + PLUG_RECOVERY_WINDOW.total_seconds()
+        waiter = _Waiter(self.hass)
+        unsub = async_track_state_change_event(self.hass, [plug], waiter.wake)
+        try:
+            while True:
+                state = self.hass.states.get(plug)
+                if state is not None and state.state == STATE_ON:
+                    self.pending.pop(plug, None)
+                    await self._async_save()
+                    ir.async_delete_issue(self.hass, DOMAIN, plug_left_off_issue_id(plug))
+                    LOGGER.info("%s is back on", plug)
+                    return True
+                available = state is not None and state.state not in (
+                    STATE_UNAVAILABLE,
+                    STATE_UNKNOWN,
+                )
+                if available and await self._async_switch(plug, on=True, waiter=waiter):
+                    continue
+                remaining = deadline - _now()
+                if remaining <= 0:
+                    LOGGER.error("Could not turn %s back on; it may still be off", plug)
+                    ir.async_create_issue(
+                        self.hass,
+                        DOMAIN,
+                        plug_left_off_issue_id(plug),
+                        is_fixable=False,
+                        is_persistent=True,
+                        severity=ir.IssueSeverity.ERROR,
+                        translation_key="plug_left_off",
+                        translation_placeholders={"plug": plug},
+                    )
+                    return False
+                await waiter.wait(min(PLUG_RECOVERY_RETRY_SECONDS, remaining))
+        finally:
+            unsub()
+            self._recoveries.pop(plug, None)
+
+    # --------------------------------------------------------------------------- the cycle
+
+    @callback
+    def async_begin(self, request: CycleRequest) -> ActiveCycle:
+        """Check the plug's limits and claim it; raises ServiceValidationError, changes nothing.
+
+        A second cycle for a plug that is cycling is refused (it does not join the first).
+        """
+        plug = request.plug
+        if plug in self.active or plug in self.pending or plug in self._recoveries:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="power_cycle_in_progress",
+                translation_placeholders={"plug": plug},
+            )
+        now = _now()
+        history = self._history.get(plug, {})
+        starts = [t for t in history.get("starts", []) if now - t < HOUR_SECONDS]
+        if len(starts) >= MAX_POWER_CYCLES_PER_HOUR:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="attempt_limit_reached",
+                translation_placeholders={
+                    "limit": str(MAX_POWER_CYCLES_PER_HOUR),
+                    "minutes": str(max(1, round((min(starts) + HOUR_SECONDS - now) / 60))),
+                },
+            )
+        last_end = history.get("last_end")
+        cooldown = POWER_CYCLE_COOLDOWN.total_seconds()
+        if not request.force and last_end is not None and now - last_end < cooldown:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="cooldown_active",
+                translation_placeholders={
+                    "plug": plug,
+                    "minutes": str(max(1, round((last_end + cooldown - now) / 60))),
+                },
+            )
+        self._history[plug] = {"starts": [*starts, now], "last_end": last_end}
+        cycle = ActiveCycle(
+            request=request, waiter=_Waiter(self.hass), plug_on=self.hass.loop.create_future()
+        )
+        self.active[plug] = cycle
+        return cycle
+
+    async def async_power_cycle_serial(self, entry: Any, serial: str) -> dict[str, Any]:
+        """Power-cycle a device of an entry with the action's defaults, validated like it.
+
+        For our own callers (the repair flow); waits for Blink to report the device online.
+        """
+        from .services import (  # noqa: PLC0415 - services imports this module
+            async_prepare_power_cycle,
+            async_resolve_device_by_serial,
+        )
+
+        device = async_resolve_device_by_serial(self.hass, entry.entry_id, serial)
+        return await self.async_run(async_prepare_power_cycle(self.hass, device))
+
+    async def async_run(self, cycle: ActiveCycle) -> dict[str, Any]:
+        """Run a cycle claimed by `async_begin`; returns the response data.
+
+        Raises HomeAssistantError when the plug does not switch (it is then switched on again).
+        """
+        request = cycle.request
+        plug = request.plug
+        try:
+            return await self._async_cycle(cycle)
+        except asyncio.CancelledError:
+            if plug in self.pending:
+                self._start_recovery(plug)
+            raise
+        finally:
+            self.active.pop(plug, None)
+            if not cycle.plug_on.done():
+                cycle.plug_on.set_result(None)
+            self._history.setdefault(plug, {"starts": []})["last_end"] = _now()
+            self.hass.async_create_background_task(self._async_save(), f"{DOMAIN} save")
+
+    async def _async_cycle(self, cycle: ActiveCycle) -> dict[str, Any]:
+        request = cycle.request
+        plug = request.plug
+        self._fire(request, "started")
+        self.pending[plug] = {
+            "turn_on_at": _now() + request.off_seconds,
+            "serial": request.serial,
+            "entry_id": request.entry_id,
+        }
+        await self._async_save()  # before the plug goes off: a crash now still turns it on
+        waiter = cycle.waiter
+        unsub = async_track_state_change_event(self.hass, [plug], waiter.wake)
+        try:
+            if not await self._async_switch(plug, on=False, waiter=waiter):
+                await self._async_plug_back_on(cycle)
+                self._fire(request, "finished", outcome=OUTCOME_PLUG_FAILED_OFF)
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="plug_did_not_switch_off",
+                    translation_placeholders={"plug": plug},
+                )
+            turn_on_at = _now() + request.off_seconds
+            while not cycle.interrupted and (remaining := turn_on_at - _now()) > 0:
+                await waiter.wait(remaining)
+            if not await self._async_plug_back_on(cycle):
+                self._fire(request, "finished", outcome=OUTCOME_PLUG_FAILED_ON)
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="plug_did_not_switch_on",
+                    translation_placeholders={"plug": plug},
+                )
+        finally:
+            unsub()
+        on_at = _now()
+        came_back: bool | None = None
+        seconds_to_online: float | None = None
+        if cycle.interrupted:
+            outcome = OUTCOME_INTERRUPTED
+        elif request.wait_for_online:
+            seconds_to_online = await self._async_wait_online(cycle, on_at)
+            came_back = seconds_to_online is not None
+            if came_back:
+                outcome = OUTCOME_ONLINE
+            else:
+                outcome = OUTCOME_INTERRUPTED if cycle.was_interrupted() else OUTCOME_TIMED_OUT
+        else:
+            outcome = OUTCOME_PLUG_CYCLED
+        response: dict[str, Any] = {
+            "plug": plug,
+            "off_seconds": request.off_seconds,
+            "came_back_online": came_back,
+            "seconds_to_online": seconds_to_online,
+        }
+        self._fire(request, "finished", outcome=outcome, **response)
+        return response
+
+    async def _async_plug_back_on(self, cycle: ActiveCycle) -> bool:
+        """Switch the plug on; on success drop its record, else hand it to the recovery."""
+        plug = cycle.request.plug
+        if await self._async_switch(plug, on=True, waiter=cycle.waiter):
+            self.pending.pop(plug, None)
+            await self._async_save()
+            ok = True
+        else:
+            self._start_recovery(plug)  # keeps trying for 10 minutes; the record stays
+            ok = False
+        if not cycle.plug_on.done():
+            cycle.plug_on.set_result(None)
+        return ok
+
+    async def _async_switch(self, plug: str, *, on: bool, waiter: _Waiter) -> bool:
+        """Switch a plug and verify that it reports the new state (a few attempts)."""
+        target = STATE_ON if on else STATE_OFF
+        for attempt in range(1, PLUG_SWITCH_ATTEMPTS + 1):
+            if self._plug_is(plug, target):
+                return True
+            try:
+                await self.hass.services.async_call(
+                    SWITCH_DOMAIN,
+                    SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
+                    {ATTR_ENTITY_ID: plug},
+                    blocking=True,
+                )
+            except HomeAssistantError as err:
+                LOGGER.warning(
+                    "Switching %s %s failed (attempt %s): %s", plug, target, attempt, err
+                )
+            deadline = _now() + PLUG_CONFIRM_SECONDS
+            while not self._plug_is(plug, target) and (remaining := deadline - _now()) > 0:
+                await waiter.wait(remaining)
+        return self._plug_is(plug, target)
+
+    def _plug_is(self, plug: str, target: str) -> bool:
+        state = self.hass.states.get(plug)
+        return state is not None and state.state == target
+
+    async def _async_wait_online(self, cycle: ActiveCycle, on_at: float) -> float | None:
+        """Wait until Blink reports the device online; ask Blink at most every 31 s.
+
+        Returns the seconds from plug-on to online, or None at time-out. Only data Blink gave
+        after the plug came back on counts (older data may still show the device online).
+        """
+        request = cycle.request
+        entry = self.hass.config_entries.async_get_entry(request.entry_id)
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            return None
+        account = entry.runtime_data.account
+        # Refreshes someone else asks for (HA's Blink polls, our own poll) count too.
+        unsub = account.async_add_listener(cycle.waiter.wake)
+        deadline = on_at + request.timeout
+        next_ask = on_at + STATUS_POLL_SECONDS
+        try:
+            while True:
+                if self._online_in(account.data, request.serial, since=on_at):
+                    return round(_now() - on_at, 3)
+                now = _now()
+                if cycle.interrupted or now >= deadline:
+                    return None
+                if now >= next_ask:
+                    next_ask = now + STATUS_POLL_SECONDS
+                    if await self._async_ask_blink(entry, request.serial, since=on_at):
+                        return round(_now() - on_at, 3)
+                    continue
+                await cycle.waiter.wait(min(next_ask, deadline) - now)
+        finally:
+            unsub()
+
+    @staticmethod
+    def _online_in(snapshot: AccountSnapshot | None, serial: str, *, since: float) -> bool:
+        """Online in data Blink gave after `since`."""
+        # Linked mode's snapshot time is blinkpy's last refresh, in whole seconds.
+        if snapshot is None or snapshot.taken_at.timestamp() < int(since):
+            return False
+        device = snapshot.cameras.get(serial) or snapshot.sync_modules.get(serial)
+        return device is not None and device.online is True
+
+    async def _async_ask_blink(self, entry: Any, serial: str, *, since: float) -> bool:
+        """One status request through the entry's data source; whether the device is online."""
+        account = entry.runtime_data.account
+        await account.async_refresh_now()
+        return self._online_in(account.data, serial, since=since)
+
+    # ------------------------------------------------------------------------------ helpers
+
+    def _fire(self, request: CycleRequest, kind: str, **data: Any) -> None:
+        self.hass.bus.async_fire(
+            EVENT_POWER_CYCLE,
+            {
+                "type": kind,
+                "device_id": request.device_id,
+                "name": request.name,
+                "plug": request.plug,
+                "off_seconds": request.off_seconds,
+                **data,
+            },
+        )
+
+    async def _async_save(self) -> None:
+        await self._store.async_save({"pending": self.pending, "history": self._history})
+
+
+def async_get_power_cycles(hass: HomeAssistant) -> PowerCycleManager:
+    """The instance's power-cycle manager (created by `async_setup`)."""
+    return hass.data[DATA_POWER_CYCLES]
+
+
+async def async_setup_power_cycles(hass: HomeAssistant) -> PowerCycleManager:
+    """Create the manager and honour the records left by the last run (from `async_setup`)."""
+    manager = PowerCycleManager(hass)
+    hass.data[DATA_POWER_CYCLES] = manager
+    await manager.async_start()
+    return manager

@@ -1,0 +1,553 @@
+"""Guided camera re-add: Blink has no API to add a camera, so the user does it, guided by a repair.
+
+A re-add records the camera (serial, name, network, camera id, the settings we can read), opens a
+fixable repair issue whose flow walks through "delete it in the Blink app -> restart it (through
+its smart plug when one is mapped) -> add it back", and watches the account for the camera's
+disappearance and for the return of the same serial (with a new camera id). It asks Blink at most
+once a minute, only while a re-add is open. When the camera is back it reloads HA's Blink entry
+(linked mode) so that its entities come back, resolves the issue, fires an event and leaves a
+notification. Entities are keyed by serial, so every entity id and its history stay as they were;
+`serials_being_re_added` tells the clean-up of gone devices to keep the camera's entities.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components import persistent_notification
+from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import (
+    async_track_point_in_utc_time,
+    async_track_time_interval,
+)
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
+
+from .const import (
+    CONF_BLINK_ENTRY_ID,
+    CONF_PLUGS,
+    DEFAULT_RE_ADD_TIMEOUT,
+    DOMAIN,
+    EVENT_RE_ADD,
+    LOGGER,
+    RE_ADD_CHECK_INTERVAL,
+    RE_ADD_ISSUE_PREFIX,
+)
+from .data import BlinkAudioDoctorConfigEntry
+from .doctor.model import AccountSnapshot, CameraSnapshot
+from .source import SourceUnavailableError, linked_blink
+
+DATA_RE_ADDS: HassKey[ReAddTracker] = HassKey(f"{DOMAIN}_re_adds")
+STORAGE_KEY = f"{DOMAIN}.re_add"
+STORAGE_VERSION = 1
+
+STATE_WAITING_FOR_DELETE = "waiting_for_delete"
+STATE_DELETED = "deleted"
+STATE_NOT_SEEN = "not_seen_yet"  # timed out; the issue stays open
+
+ISSUE_KEY_OPEN = "re_add_camera"
+ISSUE_KEY_NOT_SEEN = "re_add_not_seen"
+
+# blinkpy camera attributes worth recording before the camera is deleted (read, never written).
+_SETTINGS = ("motion_enabled", "network_id", "sync_module", "battery", "temperature")
+
+
+def re_add_issue_id(tracking_id: str) -> str:
+    """Repair issue of one re-add."""
+    return f"{RE_ADD_ISSUE_PREFIX}{tracking_id}"
+
+
+def _notification_id(tracking_id: str) -> str:
+    return f"{DOMAIN}_re_add_{tracking_id}"
+
+
+def _now() -> float:
+    return dt_util.utcnow().timestamp()
+
+
+@dataclass
+class ReAdd:
+    """One guided re-add, as stored."""
+
+    tracking_id: str
+    entry_id: str
+    serial: str
+    name: str | None
+    device_id: str | None
+    camera_id: str | None
+    network_id: str | None
+    product_type: str | None
+    plug: str | None
+    started_at: float
+    deadline: float
+    state: str = STATE_WAITING_FOR_DELETE
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def response(self) -> dict[str, Any]:
+        """Response data of the re_add_camera action."""
+        return {
+            "tracking_id": self.tracking_id,
+            "issue_id": re_add_issue_id(self.tracking_id),
+            "timeout": self.deadline - self.started_at,
+            "steps": self.steps(),
+        }
+
+    def steps(self) -> list[dict[str, str]]:
+        """The steps the user follows (also the response data)."""
+        restart = (
+            f"Home Assistant power-cycles the camera through {self.plug}."
+            if self.plug
+            else "Unplug the camera (or take its batteries out) for about a minute, then power "
+            "it again."
+        )
+        return [
+            {
+                "step": "delete",
+                "text": f"In the Blink app, open {self.name}'s settings and delete the camera.",
+            },
+            {"step": "restart", "text": restart},
+            {
+                "step": "add_back",
+                "text": "In the Blink app, tap + (Add a device), pick the model and scan or type "
+                f"serial number {self.serial}; then follow the app.",
+            },
+            {
+                "step": "wait",
+                "text": "Blink Audio Doctor checks about once a minute and finishes by itself "
+                "when the camera is back.",
+            },
+        ]
+
+
+class ReAddTracker:
+    """Every open re-add of this Home Assistant instance."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Prepare; `async_start` loads the open re-adds."""
+        self.hass = hass
+        self._store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, STORAGE_KEY)
+        self.open: dict[str, ReAdd] = {}
+        self._deadline_timers: dict[str, CALLBACK_TYPE] = {}
+        self._pollers: dict[str, CALLBACK_TYPE] = {}
+        self._last_ask: dict[str, float] = {}
+        self._unsub_stop: CALLBACK_TYPE | None = None
+
+    async def async_start(self) -> None:
+        """Load the open re-adds; raise their issues again; restart their time-outs."""
+        stored = await self._store.async_load() or {}
+        for raw in stored.get("open", []):
+            record = ReAdd(**raw)
+            self.open[record.tracking_id] = record
+            self._raise_issue(record)
+            if record.state != STATE_NOT_SEEN:
+                self._schedule_deadline(record)
+        self._unsub_stop = self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._stop)
+
+    @callback
+    def _stop(self, _event: Event) -> None:
+        self._unsub_stop = None
+        for cancel in [*self._deadline_timers.values(), *self._pollers.values()]:
+            cancel()
+        self._deadline_timers.clear()
+        self._pollers.clear()
+
+    # ------------------------------------------------------------------------- entries
+
+    @callback
+    def async_entry_loaded(self, entry: BlinkAudioDoctorConfigEntry) -> CALLBACK_TYPE:
+        """Watch a loaded entry's data for its open re-adds; returns the unsubscribe."""
+
+        @callback
+        def updated() -> None:
+            self._check(entry, entry.runtime_data.account.data)
+
+        unsub = entry.runtime_data.account.async_add_listener(updated)
+        self._update_poller(entry.entry_id)
+
+        @callback
+        def unload() -> None:
+            unsub()
+            if (cancel := self._pollers.pop(entry.entry_id, None)) is not None:
+                cancel()
+
+        updated()
+        return unload
+
+    @callback
+    def serials(self, entry_id: str) -> set[str]:
+        """Serials of the entry's cameras with an open re-add."""
+        return {r.serial for r in self.open.values() if r.entry_id == entry_id}
+
+    # ------------------------------------------------------------------------ start
+
+    async def async_begin(
+        self,
+        entry: BlinkAudioDoctorConfigEntry,
+        serial: str,
+        *,
+        device_id: str | None,
+        timeout_seconds: float,
+    ) -> ReAdd:
+        """Start a guided re-add of a camera; raises ServiceValidationError when one is open."""
+        if serial in self.serials(entry.entry_id):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="re_add_already_open",
+                translation_placeholders={"name": self._name(entry, serial)},
+            )
+        snapshot = entry.runtime_data.account.data
+        camera = None if snapshot is None else snapshot.cameras.get(serial)
+        if camera is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="re_add_not_a_camera"
+            )
+        now = _now()
+        record = ReAdd(
+            tracking_id=uuid.uuid4().hex[:12],
+            entry_id=entry.entry_id,
+            serial=serial,
+            name=camera.name,
+            device_id=device_id,
+            camera_id=camera.camera_id,
+            network_id=camera.network_id,
+            product_type=camera.product_type,
+            plug=entry.options.get(CONF_PLUGS, {}).get(serial),
+            started_at=now,
+            deadline=now + timeout_seconds,
+            settings=self._settings(entry, camera),
+        )
+        self.open[record.tracking_id] = record
+        await self._async_save()
+        self._raise_issue(record)
+        self._schedule_deadline(record)
+        self._update_poller(entry.entry_id)
+        self._fire(record, "started")
+        return record
+
+    async def async_start_serial(
+        self, entry: BlinkAudioDoctorConfigEntry, serial: str
+    ) -> dict[str, Any]:
+        """Start a re-add with the action's defaults (repair flow); returns its response data."""
+        record = await self.async_begin(
+            entry, serial, device_id=None, timeout_seconds=DEFAULT_RE_ADD_TIMEOUT
+        )
+        return record.response()
+
+    def _settings(
+        self, entry: BlinkAudioDoctorConfigEntry, camera: CameraSnapshot
+    ) -> dict[str, Any]:
+        """What blinkpy can tell about the camera's settings (JSON-safe values only)."""
+        account = entry.runtime_data.account
+        try:
+            blink = (
+                linked_blink(self.hass, entry.data[CONF_BLINK_ENTRY_ID])
+                if account.linked
+                else account.own_session.blink  # type: ignore[union-attr]
+            )
+            cameras = blink.cameras
+        except SourceUnavailableError, AttributeError:
+            return {}
+        for blink_camera in cameras.values():
+            if getattr(blink_camera, "serial", None) != camera.serial:
+                continue
+            attributes = getattr(blink_camera, "attributes", None)
+            if not isinstance(attributes, Mapping):
+                return {}
+            return {
+                key: attributes[key]
+                for key in _SETTINGS
+                if isinstance(attributes.get(key), str | int | float | bool)
+            }
+        return {}
+
+    # ---------------------------------------------------------------------- watching
+
+    @callback
+    def _check(self, entry: BlinkAudioDoctorConfigEntry, snapshot: AccountSnapshot | None) -> None:
+        """Compare Blink data with every open re-add of the entry."""
+        if snapshot is None or not entry.runtime_data.account.last_update_success:
+            return
+        for record in [r for r in self.open.values() if r.entry_id == entry.entry_id]:
+            camera = snapshot.cameras.get(record.serial)
+            if camera is None:
+                if record.state == STATE_WAITING_FOR_DELETE:
+                    record.state = STATE_DELETED
+                    LOGGER.info("Re-add %s: the camera left the account", record.tracking_id)
+                    self._save_later()
+                continue
+            new_id = camera.camera_id is not None and camera.camera_id != record.camera_id
+            if record.state in (STATE_DELETED, STATE_NOT_SEEN) or new_id:
+                self._complete(entry, record, camera)
+
+    @callback
+    def _complete(
+        self, entry: BlinkAudioDoctorConfigEntry, record: ReAdd, camera: CameraSnapshot
+    ) -> None:
+        self.open.pop(record.tracking_id, None)
+        if (cancel := self._deadline_timers.pop(record.tracking_id, None)) is not None:
+            cancel()
+        self._save_later()
+        self._update_poller(entry.entry_id)
+        if entry.runtime_data.account.linked:
+            # HA's Blink integration only learns about a re-added camera when it reloads.
+            self.hass.config_entries.async_schedule_reload(entry.data[CONF_BLINK_ENTRY_ID])
+        else:
+            # Re-run the diagnosis on fresh data.
+            self.hass.async_create_background_task(
+                entry.runtime_data.account.async_request_refresh(), f"{DOMAIN} re-add refresh"
+            )
+        ir.async_delete_issue(self.hass, DOMAIN, re_add_issue_id(record.tracking_id))
+        self._fire(record, "finished", outcome="completed", new_camera_id=camera.camera_id)
+        persistent_notification.async_create(
+            self.hass,
+            f"{record.name or 'The camera'} is back on the Blink account (camera id "
+            f"{camera.camera_id}). Its Home Assistant entities and history were kept.",
+            title="Blink camera re-added",
+            notification_id=_notification_id(record.tracking_id),
+        )
+
+    @callback
+    def _schedule_deadline(self, record: ReAdd) -> None:
+        @callback
+        def timed_out(_now: datetime) -> None:
+            self._deadline_timers.pop(record.tracking_id, None)
+            if self.open.get(record.tracking_id) is not record:
+                return
+            record.state = STATE_NOT_SEEN
+            self._save_later()
+            self._raise_issue(record)
+            self._update_poller(record.entry_id)
+            self._fire(record, "finished", outcome="timed_out")
+            persistent_notification.async_create(
+                self.hass,
+                f"{record.name or 'The camera'} has not come back on the Blink account yet. "
+                "Open Settings > Repairs to continue the re-add; it finishes by itself as soon "
+                "as the camera is back.",
+                title="Blink camera not seen yet",
+                notification_id=_notification_id(record.tracking_id),
+            )
+
+        self._deadline_timers[record.tracking_id] = async_track_point_in_utc_time(
+            self.hass, timed_out, dt_util.utc_from_timestamp(record.deadline)
+        )
+
+    @callback
+    def _update_poller(self, entry_id: str) -> None:
+        """Ask Blink once a minute while the entry has a re-add under way (not timed out)."""
+        entry = self.hass.config_entries.async_get_entry(entry_id)
+        wanted = (
+            entry is not None
+            and entry.state is ConfigEntryState.LOADED
+            and any(
+                r.entry_id == entry_id and r.state != STATE_NOT_SEEN for r in self.open.values()
+            )
+        )
+        running = entry_id in self._pollers
+        if wanted and not running:
+
+            async def poll(_now: datetime) -> None:
+                await self._async_ask_blink(entry_id)
+
+            self._pollers[entry_id] = async_track_time_interval(
+                self.hass, poll, RE_ADD_CHECK_INTERVAL, name=f"{DOMAIN} re-add check"
+            )
+        elif running and not wanted:
+            self._pollers.pop(entry_id)()
+
+    async def _async_ask_blink(self, entry_id: str) -> None:
+        """One refresh through the entry's data source (at most once a minute)."""
+        now = _now()
+        if now - self._last_ask.get(entry_id, 0.0) < RE_ADD_CHECK_INTERVAL.total_seconds() - 1:
+            return
+        entry = self.hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            return
+        self._last_ask[entry_id] = now
+        # Our listener on the account checks the new data.
+        await entry.runtime_data.account.async_refresh_now()
+
+    async def async_check_now(self, tracking_id: str) -> bool:
+        """Check at once (still at most once a minute); return whether the re-add finished."""
+        record = self.open.get(tracking_id)
+        if record is None:
+            return True
+        await self._async_ask_blink(record.entry_id)
+        return tracking_id not in self.open
+
+    # ------------------------------------------------------------------------ helpers
+
+    @callback
+    def _raise_issue(self, record: ReAdd) -> None:
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            re_add_issue_id(record.tracking_id),
+            data={"tracking_id": record.tracking_id},
+            is_fixable=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_KEY_NOT_SEEN
+            if record.state == STATE_NOT_SEEN
+            else ISSUE_KEY_OPEN,
+            translation_placeholders={"name": record.name or "", "serial": record.serial},
+        )
+
+    def _name(self, entry: BlinkAudioDoctorConfigEntry, serial: str) -> str:
+        snapshot = entry.runtime_data.account.data
+        camera = None if snapshot is None else snapshot.cameras.get(serial)
+        return (camera.name if camera else None) or serial[-4:]
+
+    def _fire(self, record: ReAdd, kind: str, **data: Any) -> None:
+        self.hass.bus.async_fire(
+            EVENT_RE_ADD,
+            {
+                "type": kind,
+                "tracking_id": record.tracking_id,
+                "device_id": record.device_id,
+                "name": record.name,
+                "old_camera_id": record.camera_id,
+                **data,
+            },
+        )
+
+    @callback
+    def _save_later(self) -> None:
+        self.hass.async_create_background_task(self._async_save(), f"{DOMAIN} save re-adds")
+
+    async def _async_save(self) -> None:
+        await self._store.async_save({"open": [asdict(r) for r in self.open.values()]})
+
+
+def async_get_re_adds(hass: HomeAssistant) -> ReAddTracker:
+    """The instance's re-add tracker (created by `async_setup`)."""
+    return hass.data[DATA_RE_ADDS]
+
+
+def serials_being_re_added(hass: HomeAssistant, entry_id: str) -> set[str]:
+    """Serials of an entry's cameras with an open re-add: keep their entities and devices."""
+    tracker = hass.data.get(DATA_RE_ADDS)
+    return set() if tracker is None else tracker.serials(entry_id)
+
+
+async def async_setup_re_adds(hass: HomeAssistant) -> ReAddTracker:
+    """Create the tracker and load the open re-adds (from `async_setup`)."""
+    tracker = ReAddTracker(hass)
+    hass.data[DATA_RE_ADDS] = tracker
+    await tracker.async_start()
+    return tracker
+
+
+# ------------------------------------------------------------------------------ repair flow
+
+
+class ReAddRepairFlow(RepairsFlow):
+    """The steps of a guided re-add: delete in the app, restart, add back, check."""
+
+    def __init__(self, tracking_id: str) -> None:
+        """Follow one re-add."""
+        super().__init__()
+        self.tracking_id = tracking_id
+
+    def _record(self) -> ReAdd | None:
+        return async_get_re_adds(self.hass).open.get(self.tracking_id)
+
+    def _placeholders(self, record: ReAdd) -> dict[str, str]:
+        return {"name": record.name or "", "serial": record.serial, "plug": record.plug or ""}
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """Start at the first step the re-add has not passed."""
+        record = self._record()
+        if record is None:
+            return self.async_abort(reason="re_add_not_found")
+        if record.state == STATE_WAITING_FOR_DELETE:
+            return await self.async_step_delete()
+        return await self.async_step_add_back()
+
+    async def async_step_delete(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Delete the camera in the Blink app."""
+        record = self._record()
+        if record is None:
+            return self.async_abort(reason="re_add_not_found")
+        if user_input is not None:
+            if record.plug:
+                return await self.async_step_restart_plug()
+            return await self.async_step_restart_manual()
+        return self.async_show_form(
+            step_id="delete", description_placeholders=self._placeholders(record)
+        )
+
+    async def async_step_restart_plug(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Restart the camera through its smart plug."""
+        record = self._record()
+        if record is None:
+            return self.async_abort(reason="re_add_not_found")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            # Imported here: services imports this module.
+            from .services import async_start_power_cycle  # noqa: PLC0415
+
+            try:
+                async_start_power_cycle(self.hass, record.entry_id, record.serial)
+            except HomeAssistantError:
+                errors["base"] = "power_cycle_refused"
+            else:
+                return await self.async_step_add_back()
+        return self.async_show_form(
+            step_id="restart_plug",
+            description_placeholders=self._placeholders(record),
+            errors=errors,
+        )
+
+    async def async_step_restart_manual(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Restart the camera by hand."""
+        record = self._record()
+        if record is None:
+            return self.async_abort(reason="re_add_not_found")
+        if user_input is not None:
+            return await self.async_step_add_back()
+        return self.async_show_form(
+            step_id="restart_manual", description_placeholders=self._placeholders(record)
+        )
+
+    async def async_step_add_back(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Add the camera back in the Blink app; submitting checks whether it is back."""
+        record = self._record()
+        if record is None:
+            return self.async_create_entry(data={})
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if await async_get_re_adds(self.hass).async_check_now(self.tracking_id):
+                return self.async_create_entry(data={})
+            errors["base"] = "not_seen_yet"
+        return self.async_show_form(
+            step_id="add_back",
+            description_placeholders=self._placeholders(record),
+            errors=errors,
+        )
+
+
+def async_create_re_add_fix_flow(
+    hass: HomeAssistant,  # noqa: ARG001
+    issue_id: str,
+    data: dict[str, str | int | float | None] | None,
+) -> RepairsFlow:
+    """Fix flow of a re-add issue; `repairs.async_create_fix_flow` dispatches `re_add_*` here."""
+    tracking_id = str((data or {}).get("tracking_id") or issue_id.removeprefix(RE_ADD_ISSUE_PREFIX))
+    return ReAddRepairFlow(tracking_id)
