@@ -61,6 +61,7 @@ async def async_get_config_entry_diagnostics(
     """Return what the doctor knows, redacted."""
     account = entry.runtime_data.account
     snapshot = account.data
+    network = entry.runtime_data.network.data
     options = dict(entry.options)
     if CONF_PLUGS in options:
         options[CONF_PLUGS] = {mask_serial(s): plug for s, plug in options[CONF_PLUGS].items()}
@@ -73,4 +74,13 @@ async def async_get_config_entry_diagnostics(
             "last_update_success": account.last_update_success,
             "snapshot": None if snapshot is None else _redacted_snapshot(snapshot),
         },
+        "network": None if network is None else network.as_response(),
+        "health": [
+            {
+                "serial": mask_serial(serial),
+                "verdict": health.verdict.value,
+                "diagnosis": health.diagnosis.to_dict(),
+            }
+            for serial, health in entry.runtime_data.health.cameras.items()
+        ],
     }

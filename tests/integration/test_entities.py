@@ -281,6 +281,9 @@ async def test_diagnostics_hide_secrets_and_serials(
     assert garden["serial"] == "…0001"
     assert garden["wifi_dbm"] == -58
     assert diagnostics["account"]["mode"] == "own"
+    garden_health = next(h for h in diagnostics["health"] if h["serial"] == "…0001")
+    assert garden_health["verdict"] in ("healthy", "unknown")
+    assert "packet_loss_pct" in diagnostics["network"]
 
 
 async def test_own_sign_in_time_out_makes_entities_unavailable(
