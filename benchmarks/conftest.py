@@ -10,6 +10,9 @@ from tests.fixtures_sim import (  # noqa: F401 - fixtures used by the benchmarks
     blink_sim_clock,
     blink_sim_scenario,
 )
+from tests.integration.conftest import (  # noqa: F401 - probes go to the simulator too
+    network_probes_at_the_simulator,
+)
 
 
 @pytest.fixture(autouse=True)
