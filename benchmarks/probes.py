@@ -85,7 +85,7 @@ def _start_simulator(pair: VethPair) -> tuple[subprocess.Popen[str], int]:
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    assert process.stdout is not None  # noqa: S101 - stdout=PIPE above
+    assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], 30)
     line = process.stdout.readline() if ready else ""
     match = re.search(r"TCP probe port (\d+)", line)
