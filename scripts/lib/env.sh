@@ -115,7 +115,9 @@ local_pip_dirs() {
 # inside and outside; the mounts live in a private mount namespace and vanish with the command.
 run_in_env() {
   local mode="$1"; shift
-  if [ "$mode" != chroot ]; then
+  # Already inside the root file system (a project command started by another one, such as the
+  # demo started by the browser test): nothing more to enter.
+  if [ "$mode" != chroot ] || [ "${BLINK_DOCTOR_IN_ROOT:-}" = 1 ]; then
     exec "$@"
   fi
   sync_rootfs_config
@@ -160,6 +162,33 @@ ensure_env() {
       || die "could not install requirements/$name.txt"
     touch "$ENV_VENV/.complete"
     prune_old_venvs "$name"
+  fi
+  flock -u 9
+  exec 9>&-
+}
+
+# Makes Debian packages that a command needs from the system (chromium for the browser test)
+# ready: installed with apt-get inside the root file system in chroot mode, or on the host in
+# host/uv mode when root on Debian. Call after ensure_env. Idempotent, under the same lock.
+ensure_debian_packages() {
+  local root=/ missing=() pkg
+  [ "$ENV_MODE" = chroot ] && [ "${BLINK_DOCTOR_IN_ROOT:-}" != 1 ] && root="$ROOTFS"
+  exec 9>"$CACHE_DIR/bootstrap.lock"
+  flock 9
+  for pkg in "$@"; do
+    dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Status}' "$pkg" 2>/dev/null \
+      | grep -q ' installed$' || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$ENV_MODE" != chroot ] && { [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; }; then
+      die "these system packages are needed: ${missing[*]} (install them, e.g. apt-get install ${missing[*]})"
+    fi
+    log "installing Debian packages: ${missing[*]} (first run only)"
+    # A mirror snapshot may carry a Release file past its Valid-Until date; that is harmless here.
+    { ( run_in_env "$ENV_MODE" apt-get -o Acquire::Check-Valid-Until=false update -qq ) \
+      && ( run_in_env "$ENV_MODE" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" ); } >"$CACHE_DIR/apt.log" 2>&1 \
+      || { tail -20 "$CACHE_DIR/apt.log" >&2; die "could not install: ${missing[*]} (log: $CACHE_DIR/apt.log)"; }
   fi
   flock -u 9
   exec 9>&-

@@ -1,0 +1,556 @@
+"""The demo behind scripts/demo: the Blink cloud simulator, Home Assistant, both integrations.
+
+Runs in the `demo` virtual environment (scripts/demo sets it up). Steps:
+
+1. A Home Assistant config directory outside the repository (default: the cache), built from
+   config/ (configuration.yaml, the dashboard, the demo-only harness) and our integration, with
+   onboarding marked done and a demo user (`hass --script auth`).
+2. The simulator (scenario `demo`) in this process. A later run gives it back the Blink sign-in
+   that Home Assistant stored, as the real Blink cloud would still know it.
+3. Home Assistant in a child process, with blinkpy pointed at the simulator before it starts.
+4. Over Home Assistant's REST API, as a person in the UI would: sign in, add HA's Blink
+   integration (e-mail, password, PIN) and Blink Audio Doctor (linked to it) through their
+   config flows, then the options flow (the Mini's smart plug; the simulator as latency and
+   speed-test target). Later runs only correct the options when the simulator's ports moved.
+5. Waits until the cameras show their scenario verdicts, prints the URL and the login, and runs
+   until Ctrl-C (or SIGTERM), then stops Home Assistant and the simulator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_STATE = (
+    Path(os.environ.get("BLINK_DOCTOR_CACHE") or Path.home() / ".cache/blink-audio-doctor") / "demo"
+)
+USERNAME = "demo"
+PASSWORD = "demo-password"  # noqa: S105 - the demo's published login
+BLINK_EMAIL = "demo@example.com"
+BLINK_PASSWORD = "demo-password"  # noqa: S105 - the simulator's demo account
+BLINK_PIN = "123456"
+MINI_SERIAL = "G8T30000MINIDEM1"
+PLUG_ENTITY = "switch.living_room_plug"
+DASHBOARD = "blink-audio-doctor"
+# What "the demo is up" means: every camera in its scenario state (friendly name -> state).
+SCENARIO_STATES = {
+    "Front Door Two-way audio healthy": "on",
+    "Backyard Two-way audio healthy": "off",
+    "Living Room Two-way audio healthy": "off",
+    "Living Room Online": "off",
+    "Backyard Two-way audio diagnosis": "weak_wifi",
+    "Living Room Two-way audio diagnosis": "camera_offline",
+}
+ONBOARDING = {
+    "version": 4,
+    "minor_version": 1,
+    "key": "onboarding",
+    "data": {"done": ["user", "core_config", "analytics", "integration"]},
+}
+# Home Assistant 2026.11's defaults of a stored HTTP configuration (components/http).
+HTTP_DEFAULTS: dict[str, Any] = {
+    "cors_allowed_origins": ["https://cast.home-assistant.io"],
+    "login_attempts_threshold": -1,
+    "ip_ban_enabled": True,
+    "ssl_profile": "intermediate_v6",
+    "use_x_frame_options": True,
+    "created_at": "2026-11-01T00:00:00+00:00",
+    "error": None,
+    "error_message": None,
+}
+HASS_START_TIMEOUT = 300
+SETTLE_TIMEOUT = 90
+STOP_TIMEOUT = 30
+# Context managers that stay entered for the life of the process.
+_ACTIVE = contextlib.ExitStack()
+
+sys.path.insert(0, str(REPO))
+import aiohttp  # noqa: E402
+
+from blink_cloud_sim.server import SimServer  # noqa: E402
+from blink_cloud_sim.world import AccessToken, RefreshToken, World  # noqa: E402
+
+
+def say(message: str) -> None:
+    """One line on the console."""
+    sys.stdout.write(f"[demo] {message}\n")
+    sys.stdout.flush()
+
+
+class DemoError(Exception):
+    """The demo cannot go on; the message says why."""
+
+
+# ------------------------------------------------------------------------ the config directory
+
+
+def prepare_config(config: Path) -> None:
+    """Lay out the config directory: links into the repository, onboarding done, the user."""
+    config.mkdir(parents=True, exist_ok=True)
+    links = {
+        config / "configuration.yaml": REPO / "config/configuration.yaml",
+        config / "dashboards": REPO / "config/dashboards",
+        config / "custom_components/blink_audio_doctor": REPO
+        / "custom_components/blink_audio_doctor",
+        config / "custom_components/blink_sim_harness": REPO
+        / "config/custom_components/blink_sim_harness",
+    }
+    for link, target in links.items():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if link.is_symlink() and link.resolve() == target:
+            continue
+        if link.is_symlink() or link.is_file():
+            link.unlink()
+        elif link.is_dir():
+            shutil.rmtree(link)
+        link.symlink_to(target)
+    storage = config / ".storage"
+    storage.mkdir(exist_ok=True)
+    onboarding = storage / "onboarding"
+    if not onboarding.exists():
+        onboarding.write_text(json.dumps(ONBOARDING), encoding="utf-8")
+    if not (storage / "auth_provider.homeassistant").exists():
+        say(f"creating the Home Assistant user '{USERNAME}'")
+        # `-c` after `--script auth`: the script parses its own arguments.
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "homeassistant",
+                "--script",
+                "auth",
+                "-c",
+                str(config),
+                "add",
+                USERNAME,
+                PASSWORD,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def write_http_settings(config: Path, port: int) -> None:
+    """Home Assistant's stored HTTP settings: loopback only, on `port`, confirmed.
+
+    Since 2026.11 these live in storage (an `http:` YAML section is migrated once, then ignored,
+    and a changed one must be confirmed in the UI within 5 minutes), so the demo writes them.
+    """
+    path = config / ".storage/http"
+    stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    stable = stored["data"]["stable"] if stored else dict(HTTP_DEFAULTS)
+    stable.update(server_port=port, server_host=["127.0.0.1"])
+    path.write_text(
+        json.dumps(
+            {
+                "version": 3,
+                "minor_version": 1,
+                "key": "http",
+                "data": {"stable": stable, "pending": None, "yaml_migration_done": True},
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+
+
+def stored_entries(config: Path, domain: str) -> list[dict[str, Any]]:
+    """Config entries of `domain` that Home Assistant stored (empty before the first run)."""
+    path = config / ".storage/core.config_entries"
+    if not path.exists():
+        return []
+    entries = json.loads(path.read_text(encoding="utf-8"))["data"]["entries"]
+    return [entry for entry in entries if entry.get("domain") == domain]
+
+
+def restore_blink_sign_in(config: Path, world: World) -> None:
+    """Give the fresh simulator the tokens HA's Blink entry holds (Blink would remember them)."""
+    account = world.accounts[0]
+    for entry in stored_entries(config, "blink"):
+        data = entry.get("data", {})
+        hardware_id = data.get("hardware_id")
+        if data.get("token"):
+            world.access_tokens[data["token"]] = AccessToken(
+                account_id=account.account_id,
+                expires_at=world.now() + world.expires_in,
+                hardware_id=hardware_id,
+            )
+        if data.get("refresh_token"):
+            world.refresh_tokens[data["refresh_token"]] = RefreshToken(
+                account_id=account.account_id, hardware_id=hardware_id
+            )
+
+
+# --------------------------------------------------------------------------- Home Assistant
+
+
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when the demo process dies, however it dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+async def start_hass(config: Path, sim_url: str, log: Path) -> asyncio.subprocess.Process:
+    """Home Assistant in a child process (this file's `hass` mode), output to `log`."""
+    env = {**os.environ, "BLINK_SIM_URL": sim_url}
+    env.pop("PYTHONPATH", None)
+    with log.open("ab") as out:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            __file__,
+            "hass",
+            sim_url,
+            "-c",
+            str(config),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
+        )
+
+
+def run_hass(sim_url: str, hass_args: list[str]) -> int:
+    """The child: point blinkpy at the simulator, then run Home Assistant in this process."""
+    from blink_cloud_sim.harness import redirect_blinkpy  # noqa: PLC0415
+
+    # The repository must not stay on sys.path: its custom_components package would hide the
+    # config directory's (which holds the harness).
+    sys.path.remove(str(REPO))
+    # Kept referenced: a context manager that is garbage-collected would undo the redirect.
+    _ACTIVE.enter_context(redirect_blinkpy(sim_url))
+    from homeassistant import bootstrap  # noqa: PLC0415
+    from homeassistant.__main__ import main as hass_main  # noqa: PLC0415
+
+    # Voice satellites need assist_pipeline, whose requirements (pymicro-vad, pyspeex-noise)
+    # have no wheels for Python 3.14 and cannot be built without a compiler; the demo has no
+    # voice, so it is not set up (every other default integration is).
+    bootstrap.DEFAULT_INTEGRATIONS.discard("assist_satellite")
+
+    sys.argv = ["hass", *hass_args]
+    return hass_main()
+
+
+class HassApi:
+    """Home Assistant's REST API, signed in as the demo user."""
+
+    def __init__(self, session: aiohttp.ClientSession, base: str) -> None:
+        """Talk to the instance at `base` (http://127.0.0.1:PORT)."""
+        self.session = session
+        self.base = base
+        self.token = ""
+
+    async def request(self, method: str, path: str, body: Any = None) -> Any:
+        """One authenticated call; JSON in, JSON out."""
+        async with self.session.request(
+            method,
+            f"{self.base}{path}",
+            json=body,
+            headers={"Authorization": f"Bearer {self.token}"},
+        ) as response:
+            text = await response.text()
+            if response.status >= 400:  # noqa: PLR2004
+                raise DemoError(f"{method} {path}: HTTP {response.status}: {text[:300]}")
+            return json.loads(text) if text else None
+
+    async def wait_until_up(self, proc: asyncio.subprocess.Process, log: Path) -> None:
+        """Until the HTTP server answers."""
+        deadline = time.monotonic() + HASS_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if proc.returncode is not None:
+                raise DemoError(f"Home Assistant exited ({proc.returncode}); see {log}")
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                async with self.session.get(f"{self.base}/manifest.json") as response:
+                    if response.status == 200:  # noqa: PLR2004
+                        return
+            await asyncio.sleep(0.5)
+        raise DemoError(f"Home Assistant did not start within {HASS_START_TIMEOUT} s; see {log}")
+
+    async def sign_in(self) -> None:
+        """The login flow a browser runs, then an access token."""
+        client_id = f"{self.base}/"
+        async with self.session.post(
+            f"{self.base}/auth/login_flow",
+            json={
+                "client_id": client_id,
+                "handler": ["homeassistant", None],
+                "redirect_uri": f"{self.base}/?auth_callback=1",
+            },
+        ) as response:
+            flow = await response.json()
+        async with self.session.post(
+            f"{self.base}/auth/login_flow/{flow['flow_id']}",
+            json={"client_id": client_id, "username": USERNAME, "password": PASSWORD},
+        ) as response:
+            result = await response.json()
+        if result.get("type") != "create_entry":
+            raise DemoError(f"cannot sign in as {USERNAME}: {result}")
+        async with self.session.post(
+            f"{self.base}/auth/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": result["result"],
+                "client_id": client_id,
+            },
+        ) as response:
+            self.token = (await response.json())["access_token"]
+
+    async def wait_running(self) -> None:
+        """Until Home Assistant has finished starting."""
+        deadline = time.monotonic() + HASS_START_TIMEOUT
+        while (await self.request("GET", "/api/config"))["state"] != "RUNNING":
+            if time.monotonic() > deadline:
+                raise DemoError("Home Assistant did not finish starting")
+            await asyncio.sleep(0.5)
+
+    async def entries(self, domain: str) -> list[dict[str, Any]]:
+        """Config entries of a domain, with their state."""
+        found: list[dict[str, Any]] = await self.request(
+            "GET", f"/api/config/config_entries/entry?domain={domain}"
+        )
+        return found
+
+    async def wait_loaded(self, domain: str, within: float = 120) -> dict[str, Any]:
+        """The domain's entry once it is loaded."""
+        deadline = time.monotonic() + within
+        while True:
+            entries = await self.entries(domain)
+            if entries and entries[0]["state"] == "loaded":
+                return entries[0]
+            if time.monotonic() > deadline:
+                state = entries[0]["state"] if entries else "missing"
+                raise DemoError(f"the {domain} entry did not load (state: {state})")
+            await asyncio.sleep(0.5)
+
+    async def flow(self, path: str, handler: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
+        """Run a config or options flow: start it, then answer each step in turn."""
+        result: dict[str, Any] = await self.request("POST", path, {"handler": handler})
+        for answer in steps:
+            if result["type"] in ("create_entry", "abort"):
+                break
+            result = await self.request("POST", f"{path}/{result['flow_id']}", answer)
+        if result["type"] != "create_entry":
+            raise DemoError(f"the {handler} flow ended with {result}")
+        return result
+
+    async def states(self) -> dict[str, str]:
+        """Friendly name -> state of every entity."""
+        states = await self.request("GET", "/api/states")
+        return {s["attributes"].get("friendly_name", s["entity_id"]): s["state"] for s in states}
+
+
+# ---------------------------------------------------------------------------- the set-up
+
+
+async def add_blink(api: HassApi) -> str:
+    """HA's own Blink integration through its config flow: e-mail, password, then the PIN."""
+    if not await api.entries("blink"):
+        say("adding the Blink integration (config flow: e-mail, password, PIN)")
+        await api.flow(
+            "/api/config/config_entries/flow",
+            "blink",
+            [{"username": BLINK_EMAIL, "password": BLINK_PASSWORD}, {"pin": BLINK_PIN}],
+        )
+    return str((await api.wait_loaded("blink"))["entry_id"])
+
+
+async def add_doctor(api: HassApi, blink_entry_id: str) -> str:
+    """Blink Audio Doctor through its config flow, linked to HA's Blink entry."""
+    if not await api.entries("blink_audio_doctor"):
+        say("adding Blink Audio Doctor (config flow: link to the Blink integration)")
+        await api.flow(
+            "/api/config/config_entries/flow",
+            "blink_audio_doctor",
+            [{"next_step_id": "link"}, {"blink_entry_id": blink_entry_id}],
+        )
+    return str((await api.wait_loaded("blink_audio_doctor"))["entry_id"])
+
+
+def _current(field: dict[str, Any]) -> Any:
+    return field.get("description", {}).get("suggested_value", field.get("default"))
+
+
+async def set_options(api: HassApi, entry_id: str, sim: SimServer) -> None:
+    """The options flow: the Mini's plug, and the simulator as latency and speed-test target."""
+    path = "/api/config/config_entries/options/flow"
+    form = await api.request("POST", path, {"handler": entry_id})
+    fields = {field["name"]: field for field in form["data_schema"]}
+    plug_fields = [name for name in fields if name.endswith(f"{MINI_SERIAL[-4:]})")]
+    if not plug_fields:
+        await api.request("DELETE", f"{path}/{form['flow_id']}")
+        raise DemoError(f"the options offer no plug for the Living Room Mini: {list(fields)}")
+    wanted = {
+        plug_fields[0]: PLUG_ENTITY,
+        "latency_host": "127.0.0.1",
+        "latency_port": sim.tcp_port,
+        "speed_test_url": sim.url,
+    }
+    if all(_current(fields[name]) == value for name, value in wanted.items()):
+        await api.request("DELETE", f"{path}/{form['flow_id']}")
+        return
+    say("setting Blink Audio Doctor's options (Mini's smart plug, probe targets)")
+    answer = {
+        name: _current(field) for name, field in fields.items() if _current(field) is not None
+    }
+    answer.update(wanted)
+    result = await api.request("POST", f"{path}/{form['flow_id']}", answer)
+    if result["type"] != "create_entry":
+        raise DemoError(f"the options flow ended with {result}")
+
+
+async def wait_for_scenario(api: HassApi) -> None:
+    """Until every camera shows its scenario verdict."""
+    deadline = time.monotonic() + SETTLE_TIMEOUT
+    while True:
+        states = await api.states()
+        wrong = {
+            name: states.get(name)
+            for name, want in SCENARIO_STATES.items()
+            if states.get(name) != want
+        }
+        if not wrong:
+            return
+        if time.monotonic() > deadline:
+            raise DemoError(f"the demo entities did not reach their scenario states: {wrong}")
+        await asyncio.sleep(1)
+
+
+# ------------------------------------------------------------------------------- the run
+
+
+async def wait_for_stop(*, interactive: bool) -> None:
+    """Until Ctrl-C or SIGTERM (or Enter on an interactive console)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        loop.add_signal_handler(sig, stop.set)
+    if interactive:
+        loop.add_reader(sys.stdin.fileno(), stop.set)
+    await stop.wait()
+
+
+async def stop_hass(proc: asyncio.subprocess.Process) -> None:
+    """Stop Home Assistant (it saves its state on SIGTERM); kill it if it hangs."""
+    if proc.returncode is not None:
+        return
+    say("stopping Home Assistant")
+    proc.terminate()
+    try:
+        await asyncio.wait_for(proc.wait(), STOP_TIMEOUT)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+
+
+def prepare_state(args: argparse.Namespace) -> Path:
+    """The demo's state directory, emptied first with --fresh; returns its config directory."""
+    state = Path(args.state).resolve()
+    if args.fresh and state.exists():
+        say(f"--fresh: removing the demo state {state}")
+        shutil.rmtree(state)
+    config = state / "config"
+    prepare_config(config)
+    write_http_settings(config, args.port)
+    return config
+
+
+async def run(args: argparse.Namespace, config: Path, started: float) -> int:
+    """Start everything, set it up, and run until asked to stop."""
+    world = World.from_scenario("demo")
+    sim = SimServer(world)
+    await sim.start(port=args.sim_port)
+    restore_blink_sign_in(config, world)
+    say(f"Blink cloud simulator on {sim.url} (latency probe port {sim.tcp_port})")
+
+    base = f"http://127.0.0.1:{args.port}"
+    log = config.parent / "home-assistant.console.log"
+    proc = await start_hass(config, sim.url, log)
+    say(f"starting Home Assistant {base} (log: {config / 'home-assistant.log'})")
+    loop = asyncio.get_running_loop()
+    setup = loop.create_task(set_up(base, sim, proc, log))
+    stopper = loop.create_task(wait_for_stop(interactive=False))
+    try:
+        done, _ = await asyncio.wait({setup, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done:
+            setup.cancel()
+            return 130
+        setup.result()
+        say(f"ready in {time.monotonic() - started:.1f} s")
+        say(f"open {base}/{DASHBOARD}  and sign in as '{USERNAME}' / '{PASSWORD}'")
+        say("Settings > Repairs lists the unhealthy cameras; the Living Room Mini's fix")
+        say("'Restart the camera' power-cycles it through its smart plug.")
+        interactive = not args.headless and sys.stdin.isatty()
+        say("press Enter or Ctrl-C to stop" if interactive else "Ctrl-C stops the demo")
+        if interactive:
+            stopper.cancel()
+            stopper = loop.create_task(wait_for_stop(interactive=True))
+        done, _ = await asyncio.wait(
+            {stopper, loop.create_task(proc.wait())}, return_when=asyncio.FIRST_COMPLETED
+        )
+    except DemoError as err:
+        say(f"error: {err}")
+        return 1
+    else:
+        if stopper not in done:
+            say(f"Home Assistant exited ({proc.returncode}); see {log}")
+            return 1
+        return 0
+    finally:
+        stopper.cancel()
+        await stop_hass(proc)
+        await sim.stop()
+        say("stopped")
+
+
+async def set_up(base: str, sim: SimServer, proc: asyncio.subprocess.Process, log: Path) -> None:
+    """Sign in, add both integrations and the options, wait for the scenario states."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+        api = HassApi(session, base)
+        await api.wait_until_up(proc, log)
+        await api.sign_in()
+        await api.wait_running()
+        blink_entry_id = await add_blink(api)
+        entry_id = await add_doctor(api, blink_entry_id)
+        await set_options(api, entry_id, sim)
+        await api.wait_loaded("blink_audio_doctor")
+        say("waiting for the cameras' verdicts")
+        await wait_for_scenario(api)
+
+
+def main(argv: list[str]) -> int:
+    """`demo.py [options]` runs the demo; `demo.py hass SIM_URL HASS_ARGS...` is the child."""
+    if argv[:1] == ["hass"]:
+        return run_hass(argv[1], argv[2:])
+    parser = argparse.ArgumentParser(
+        prog="scripts/demo",
+        description="Home Assistant with Blink Audio Doctor against the Blink cloud simulator.",
+    )
+    parser.add_argument("--port", type=int, default=8123, help="Home Assistant's HTTP port")
+    parser.add_argument("--fresh", action="store_true", help="throw away the demo's HA state")
+    parser.add_argument("--headless", action="store_true", help="no prompt; run until signalled")
+    parser.add_argument(
+        "--state", default=str(DEFAULT_STATE), help="where the demo's HA state lives"
+    )
+    parser.add_argument("--sim-port", type=int, default=0, help="the simulator's HTTP port")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    try:
+        return asyncio.run(run(args, prepare_state(args), started))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,213 @@
+"""The demo in a real browser: the system Chromium, headless, driven by Playwright.
+
+Starts `scripts/demo --headless` on a free port with its own state, signs in as a person would,
+checks the dashboard's verdicts, opens Settings > Repairs, runs the Living Room Mini's fix flow
+"Restart the camera" with "power-cycle now", and waits for the Mini to come back. Screenshots go
+to docs/images/ (the README shows them). Run by scripts/test; alone:
+    scripts/test tests/e2e -p no:homeassistant
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Locator, Page, expect, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IMAGES = Path(os.environ.get("BLINK_DOCTOR_SCREENSHOTS", REPO / "docs/images"))
+DEMO_START_TIMEOUT = 600  # the first run on a fresh machine installs Home Assistant
+UI_TIMEOUT_MS = 30_000
+POWER_CYCLE_TIMEOUT_MS = 180_000  # 10 s off, 15 s boot, Blink asked every 30 s
+
+expect.set_options(timeout=UI_TIMEOUT_MS)
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="needs the system Chromium (scripts/test installs it)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo, headless, on a free port with a fresh state; yields its base URL."""
+    port = _free_port()
+    state = tmp_path_factory.mktemp("demo-state")
+    proc = subprocess.Popen(  # noqa: S603 - the repository's own script
+        [str(REPO / "scripts/demo"), "--headless", "--port", str(port), "--state", str(state)],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    output: list[str] = []
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + DEMO_START_TIMEOUT
+    try:
+        while True:
+            if time.monotonic() > deadline:
+                pytest.fail("the demo did not get ready:\n" + "".join(output[-40:]))
+            if not selector.select(timeout=1):
+                continue
+            line = proc.stdout.readline()
+            if not line:
+                pytest.fail("the demo exited:\n" + "".join(output[-40:]))
+            output.append(line)
+            if "] ready in " in line:
+                break
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        selector.close()
+        _stop(proc)
+        log = state / "config/home-assistant.log"
+        if log.exists():
+            errors = [ln for ln in log.read_text().splitlines() if "blink_audio_doctor" in ln]
+            print("\n".join(errors[-20:]))  # noqa: T201 - shown when the test fails
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """Ctrl-C for the demo; everything it started must be gone afterwards."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    # Nothing of the demo's process group may outlive it.
+    time.sleep(1)
+    try:
+        os.killpg(proc.pid, 0)
+    except ProcessLookupError:
+        return
+    os.killpg(proc.pid, signal.SIGKILL)
+    pytest.fail("the demo left processes behind after Ctrl-C")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    """The system Chromium with a fresh profile; never a downloaded browser."""
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
+        )
+        context.set_default_timeout(UI_TIMEOUT_MS)
+        yield context
+        context.close()
+
+
+def _section(page: Page, heading: str) -> Locator:
+    """A dashboard section by its heading."""
+    return page.locator("hui-grid-section").filter(has=page.get_by_text(heading, exact=True))
+
+
+def _tile(section: Locator, name: str) -> Locator:
+    return section.locator("hui-tile-card").filter(has_text=name)
+
+
+def _expect_camera(page: Page, camera: str, *, healthy: str, diagnosis: str, online: str) -> None:
+    section = _section(page, camera)
+    expect(_tile(section, "Two-way audio healthy")).to_have_text(
+        re.compile(rf"Two-way audio healthy\s*{healthy}\s*$")
+    )
+    expect(_tile(section, "Diagnosis")).to_have_text(re.compile(rf"Diagnosis\s*{diagnosis}\s*$"))
+    expect(_tile(section, "Online")).to_have_text(re.compile(rf"Online\s*{online}\s*$"))
+
+
+def _sign_in(page: Page, url: str) -> None:
+    page.goto(url)
+    page.get_by_role("textbox", name="Username").fill("demo")
+    page.get_by_role("textbox", name="Password").fill("demo-password")
+    page.get_by_role("button", name="Log in").click()
+
+
+def _screenshot(page: Page, name: str) -> None:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(1000)  # let animations settle
+    page.screenshot(path=str(IMAGES / name))
+
+
+def test_demo_in_the_browser(demo: str, browser: BrowserContext) -> None:
+    """Dashboard verdicts, the repairs list, and the Mini brought back by its fix flow."""
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    _sign_in(page, f"{demo}/blink-audio-doctor")
+
+    # The dashboard: the three cameras with their verdicts.
+    _expect_camera(page, "Front Door", healthy="Likely works", diagnosis="OK", online="Connected")
+    _expect_camera(
+        page, "Backyard", healthy="Likely broken", diagnosis="Weak Wi-Fi", online="Connected"
+    )
+    _expect_camera(
+        page,
+        "Living Room",
+        healthy="Likely broken",
+        diagnosis="Camera offline",
+        online="Disconnected",
+    )
+    expect(page.locator("hui-history-graph-card")).to_have_count(3)
+    # Every card's entity exists (a missing one shows a warning card instead).
+    expect(page.locator("hui-warning")).to_have_count(0)
+    _screenshot(page, "dashboard.png")
+
+    # Settings > Repairs lists the Mini and the Outdoor camera.
+    page.goto(f"{demo}/config/repairs")
+    living_room = page.get_by_text("Living Room: two-way audio likely broken")
+    expect(living_room).to_be_visible()
+    expect(page.get_by_text("Backyard: two-way audio likely broken")).to_be_visible()
+    expect(page.get_by_text("Front Door: two-way audio likely broken")).to_have_count(0)
+    _screenshot(page, "repairs.png")
+
+    # The Mini's fix flow: "Restart the camera", power-cycle now through its smart plug.
+    living_room.click()
+    menu_title = page.get_by_text("Fix two-way audio on Living Room")
+    expect(menu_title).to_be_visible()
+    page.get_by_text("Restart the camera", exact=True).click()
+    expect(page.get_by_text("Restart Living Room")).to_be_visible()
+    power_cycle_now = page.get_by_role("checkbox", name="Power-cycle it now with its smart plug")
+    expect(power_cycle_now).to_be_checked()
+    _screenshot(page, "repair_flow.png")
+    page.get_by_role("button", name="Submit").click()
+    # Back on the menu once Blink reports the camera online again.
+    expect(menu_title).to_be_visible(timeout=POWER_CYCLE_TIMEOUT_MS)
+    page.keyboard.press("Escape")
+
+    # The Mini is back: online, two-way audio healthy, and its repair gone.
+    page.goto(f"{demo}/blink-audio-doctor")
+    _expect_camera(page, "Living Room", healthy="Likely works", diagnosis="OK", online="Connected")
+    _screenshot(page, "dashboard_recovered.png")
+    page.goto(f"{demo}/config/repairs")
+    expect(page.get_by_text("Backyard: two-way audio likely broken")).to_be_visible()
+    expect(page.get_by_text("Living Room: two-way audio likely broken")).to_have_count(0)
