@@ -393,9 +393,7 @@ class OptionsFlowHandler(OptionsFlowWithReload):
                 CONF_MAX_LATENCY_MS, default=current.get(CONF_MAX_LATENCY_MS, 100)
             ): _number(20, 1000, 5, "ms"),
             vol.Required(
-                CONF_MAX_PACKET_LOSS_PCT,
-                CONF_MAX_UPLOAD_MB,
-                default=current.get(CONF_MAX_PACKET_LOSS_PCT, 5),
+                CONF_MAX_PACKET_LOSS_PCT, default=current.get(CONF_MAX_PACKET_LOSS_PCT, 5)
             ): _number(1, 50, 1, "%"),
             vol.Required(
                 CONF_UNHEALTHY_AFTER, default=current.get(CONF_UNHEALTHY_AFTER, 2)
