@@ -35,7 +35,6 @@ DEFAULT_SCAN_INTERVAL: Final = 300
 MIN_SCAN_INTERVAL: Final = 300  # Blink flags accounts that poll faster (research: blinkpy #720)
 # The Blink coordinator of HA core polls every 300 s; data older than three polls is stale.
 STALE_AFTER_POLLS: Final = 3
-CORE_POLL_INTERVAL: Final = timedelta(seconds=300)
 
 # Identifier prefix of the per-entry "Internet" service device (not a Blink serial number).
 SERVICE_DEVICE_PREFIX: Final = "internet_"

@@ -21,6 +21,8 @@ from .doctor.capabilities import supports_plug_power_cycle
 from .doctor.model import CameraSnapshot, Diagnosis, FixStep, Verdict
 from .doctor.rules import fix_order
 from .health import CameraHealth, describe_findings
+from .power_cycle import async_get_power_cycles
+from .readd import async_create_re_add_fix_flow, async_get_re_adds
 
 CHECK_AGAIN = "check_again"
 ACTION_FIELD = {
@@ -225,8 +227,6 @@ async def async_power_cycle_from_repair(
     hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry, serial: str
 ) -> str:
     """Power-cycle a camera by its plug, as the power_cycle action does with its defaults."""
-    from .power_cycle import async_get_power_cycles  # noqa: PLC0415 - wired by the actions
-
     result = await async_get_power_cycles(hass).async_power_cycle_serial(entry, serial)
     return "online" if result.get("came_back_online") else "offline"
 
@@ -235,8 +235,6 @@ async def async_start_re_add_from_repair(
     hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry, serial: str
 ) -> str:
     """Start the guided re-add of a camera, as the re_add_camera action does."""
-    from .readd import async_get_re_adds  # noqa: PLC0415 - wired by the actions
-
     tracking = await async_get_re_adds(hass).async_start_serial(entry, serial)
     return str(tracking.get("tracking_id", ""))
 
@@ -246,8 +244,6 @@ async def async_create_fix_flow(
 ) -> RepairsFlow:
     """The fix flow of an issue: a camera's fixes, or a guided re-add."""
     if issue_id.startswith("re_add_"):
-        from .readd import async_create_re_add_fix_flow  # noqa: PLC0415
-
         return async_create_re_add_fix_flow(hass, issue_id, data)
     data = data or {}
     return CameraFixFlow(str(data.get("entry_id")), str(data.get("serial")))
