@@ -170,6 +170,7 @@ class Camera(_Powered):
     config_wifi: str = "none"
     config_body: dict[str, Any] | None = None
     pan_tilt: bool = False
+    older_firmware: bool = False
 
 
 @dataclass
@@ -943,6 +944,7 @@ def _camera_from_spec(c: dict[str, Any]) -> Camera:
         config_wifi=_config_wifi(c.get("config_wifi", DEFAULT_CONFIG_WIFI[family]), c["serial"]),
         config_body=_config_body(c.get("config_body"), c["serial"]),
         pan_tilt=bool(c.get("pan_tilt", False)),
+        older_firmware=bool(c.get("older_firmware", False)),
     )
 
 

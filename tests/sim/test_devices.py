@@ -408,6 +408,9 @@ async def test_families_scenario(
     assert blink.cameras["Indoor Old"].battery == "low"
     assert blink.cameras["Shed XT2"].sync_signal_strength == 2
     assert {blink.cameras[n].product_type for n in ("Porch XT", "Shed XT2")} == {"xt", "xt2"}
+    # Older firmware: Wi-Fi in bars in the config, no signals anywhere.
+    assert blink.cameras["Porch XT"].wifi_strength == 5
+    assert "signals" not in _hs(blink, "cameras", "B0000002XT000001")
     assert type(blink.sync["Garage Mini"]) is BlinkOwl
     assert type(blink.sync["Back Door"]) is BlinkLotus
     assert type(blink.cameras["Garage Mini"]) is BlinkCameraMini
