@@ -108,9 +108,9 @@ def homescreen_sync_module(world: World, module: SyncModule) -> dict[str, Any]:
         "wifi_strength": module.wifi_bars,
         "network_id": module.network_id,
         "enable_temp_alerts": True,
-        "local_storage_enabled": False,
-        "local_storage_compatible": module.type == "sm2",
-        "local_storage_status": "unavailable",
+        "local_storage_enabled": module.local_storage_enabled,
+        "local_storage_compatible": module.local_storage_compatible,
+        "local_storage_status": module.local_storage_status,
         "revision": "01",
     }
 

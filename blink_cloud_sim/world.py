@@ -144,6 +144,9 @@ class SyncModule(_Powered):
     wifi_bars: int | None = 4
     last_hb: str | None = None
     offline_since: dt.datetime | None = None
+    local_storage_enabled: bool = False
+    local_storage_compatible: bool = True
+    local_storage_status: str = "unavailable"
 
 
 @dataclass
@@ -406,6 +409,11 @@ class World:
                 last_hb=s.get("last_hb"),
                 fw_version=str(s.get("fw_version", "4.4.8")),
                 boot_seconds=float(s.get("boot_seconds", 30)),
+                local_storage_enabled=bool(s.get("local_storage_enabled", False)),
+                local_storage_compatible=bool(
+                    s.get("local_storage_compatible", s.get("type", "sm2") == "sm2")
+                ),
+                local_storage_status=str(s.get("local_storage_status", "unavailable")),
             )
             self._check_network(module.network_id, module.serial)
             self.sync_modules[module.serial] = module
@@ -421,6 +429,10 @@ class World:
         self._next_camera_id = 1 + max(
             [c.camera_id for c in self.cameras.values()] + [7000000], default=7000000
         )
+        # Faults the scenario starts with (same keywords as inject_fault).
+        for spec in data.get("faults", []):
+            fault = dict(spec)
+            self.inject_fault(str(fault.pop("endpoint")), **fault)
 
     def _check_network(self, network_id: int, serial: str) -> None:
         if network_id not in self.networks:
