@@ -1,4 +1,4 @@
-"""JSON bodies in the shapes real Blink answers with (research/blinkpy.md section 7).
+"""JSON bodies in the shapes real Blink answers with (published samples: tests/fixtures/real/).
 
 Each function reads the world and returns a plain dict; the server serialises it. Keys beyond
 what blinkpy reads are kept where real payloads carry them, so that code reading the raw
@@ -29,23 +29,14 @@ def thumbnail_path(account: Account, camera: Camera) -> str:
     )
 
 
-def _camera_signals(world: World, camera: Camera) -> dict[str, Any]:
-    signals: dict[str, Any] = {}
-    if camera.family == "camera":
-        signals = {
-            "lfr": camera.lfr_bars,
-            "wifi": camera.wifi_bars,
-            "temp": camera.temperature,
-            "battery": camera.battery_level,
-        }
-    else:
-        # Minis and doorbells: Wi-Fi bars only (plus battery bars for battery doorbells).
-        if camera.wifi_bars is not None:
-            signals["wifi"] = camera.wifi_bars
-        if camera.family == "lotus" and camera.battery_level is not None:
-            signals["battery"] = camera.battery_level
-    _ = world
-    return signals
+def _camera_signals(camera: Camera) -> dict[str, Any]:
+    """Return a sync-module camera's `signals` (bars; `temp` in °F)."""
+    return {
+        "lfr": camera.lfr_bars,
+        "wifi": camera.wifi_bars,
+        "temp": camera.temperature,
+        "battery": camera.battery_level,
+    }
 
 
 def homescreen_camera(world: World, account: Account, camera: Camera) -> dict[str, Any]:
@@ -73,17 +64,31 @@ def homescreen_camera(world: World, account: Account, camera: Camera) -> dict[st
         entry["status"] = "done" if online else "offline"
         entry["battery"] = camera.battery
         entry["usage_rate"] = False
-        entry["signals"] = _camera_signals(world, camera)
+        if not camera.older_firmware:
+            entry["signals"] = _camera_signals(camera)
         entry["color"] = "black"
     else:
+        # Minis and doorbells carry no Wi-Fi reading in the homescreen (no `signals`).
         entry["status"] = "online" if online else "offline"
         entry["onboarded"] = True
         if camera.family == "lotus":
             entry["battery"] = camera.battery
-        signals = _camera_signals(world, camera)
-        if signals:
-            entry["signals"] = signals
     return entry
+
+
+def homescreen_pan_tilt(camera: Camera) -> dict[str, Any]:
+    """Return the `accessories.rosie` entry of a Mini mounted on a Pan-Tilt mount."""
+    return {
+        "id": camera.camera_id + 500000,
+        "serial": f"G7{camera.serial[2:]}",
+        "type": "rosie",
+        "connected": True,
+        "calibrated": True,
+        "target": "owl",
+        "target_id": camera.camera_id,
+        "created_at": camera.created_at,
+        "revision": "01",
+    }
 
 
 def homescreen_sync_module(world: World, module: SyncModule) -> dict[str, Any]:
@@ -103,9 +108,9 @@ def homescreen_sync_module(world: World, module: SyncModule) -> dict[str, Any]:
         "wifi_strength": module.wifi_bars,
         "network_id": module.network_id,
         "enable_temp_alerts": True,
-        "local_storage_enabled": False,
-        "local_storage_compatible": module.type == "sm2",
-        "local_storage_status": "unavailable",
+        "local_storage_enabled": module.local_storage_enabled,
+        "local_storage_compatible": module.local_storage_compatible,
+        "local_storage_status": module.local_storage_status,
         "revision": "01",
     }
 
@@ -156,6 +161,8 @@ def homescreen(world: World, account: Account) -> dict[str, Any]:
             body["sync_modules"].append(homescreen_sync_module(world, module))
         for camera in world.network_cameras(network.network_id):
             body[SECTION[camera.family]].append(homescreen_camera(world, account, camera))
+            if camera.pan_tilt:
+                body["accessories"]["rosie"].append(homescreen_pan_tilt(camera))
     return body
 
 
@@ -280,7 +287,7 @@ def camera_config(world: World, account: Account, camera: Camera) -> dict[str, A
     online = world.camera_online(camera)
     module = world.network_sync_module(camera.network_id)
     stamp = iso(world.wall_clock())
-    signals = {**_camera_signals(world, camera), "updated_at": stamp}
+    signals = {**_camera_signals(camera), "updated_at": stamp}
     signals["battery_state"] = camera.battery
     entry: dict[str, Any] = {
         "id": camera.camera_id,
@@ -301,13 +308,13 @@ def camera_config(world: World, account: Account, camera: Camera) -> dict[str, A
         "battery_voltage": camera.battery_voltage,
         "battery_check_time": stamp,
         "temperature": camera.temperature,
-        "wifi_strength": camera.wifi_dbm,
+        "wifi_strength": camera.wifi_bars if camera.older_firmware else camera.wifi_dbm,
         "lfr_strength": camera.lfr_dbm,
         "lfr_sync_interval": 8,
         "wifi_timeout": 30,
         "wifi_alert_count": 0,
         "lfr_alert_count": 0,
-        "thumbnail": thumbnail_path(account, camera),
+        "thumbnail": str(camera.thumbnail_ts),  # Blink sends only the time stamp here
         "illuminator_enable": 2,
         "night_vision_control": "normal",
         "illuminator_enable_v2": "auto",
@@ -315,8 +322,11 @@ def camera_config(world: World, account: Account, camera: Camera) -> dict[str, A
         "video_length": 30,
         "unit_number": 1,
         "ac_power": camera.power_source == "plug",
-        "signals": signals,
     }
+    if camera.older_firmware:
+        # Older firmware: `wifi_strength` in bars and no `signals` at all.
+        return {"camera": [entry]}
+    entry["signals"] = signals
     return {"camera": [entry], "signals": signals}
 
 
@@ -347,40 +357,6 @@ def camera_status(world: World, camera: Camera) -> dict[str, Any]:
             "error_codes": 0,
         }
     }
-
-
-def owl_config(world: World, camera: Camera) -> dict[str, Any]:
-    """Return a Mini / floodlight (`owls/{id}/config`) or doorbell config (bars in `wifi`)."""
-    config: dict[str, Any] = {
-        "name": camera.name,
-        "updated_at": CREATED_AT,
-        "fw_version": camera.fw_version,
-        "enabled": camera.enabled,
-        "led_enabled": True,
-        "led_state": "off",
-        "status": "online" if world.camera_online(camera) else "offline",
-        "video_quality": "best",
-        "clip_length_max": 30,
-        "clip_length": 30,
-        "retrigger_time": 10,
-        "motion_sensitivity": 5,
-        "early_termination": False,
-        "night_vision_control": "normal",
-        "illuminator_enable": "auto",
-        "illuminator_enable_v2": "auto",
-        "record_audio_enable": True,
-        "volume_control": 7,
-        "wifi": camera.wifi_bars,
-        "video_recording_enable": True,
-        "video_recording_optional": True,
-        "flip_video": False,
-        "local_storage_enabled": False,
-        "local_storage_compatible": camera.family == "owl",
-    }
-    if camera.family == "lotus":
-        config["battery"] = camera.battery
-        config["battery_level"] = camera.battery_level
-    return config
 
 
 def command(cmd: Command, account: Account) -> dict[str, Any]:

@@ -85,7 +85,7 @@ async def test_each_family_comes_out_right(
     assert set(sync.cameras) == {"Garden", "Hallway", "Front Door", "Driveway"}
 
 
-async def test_homescreen_carries_bars_and_heartbeat(
+async def test_homescreen_carries_bars_and_heartbeat_but_no_mini_or_doorbell_wifi(
     blink_sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     blink = await _started(blink_sim, blink_session)
@@ -105,9 +105,15 @@ async def test_homescreen_carries_bars_and_heartbeat(
         "temp": 66,
         "battery": 3,
     }
-    assert _hs(blink, "owls", "G8T30000MINI0001")["signals"] == {"wifi": 2}
-    assert _hs(blink, "owls", "G8T50000FLOOD001")["signals"] == {"wifi": 3}
-    assert _hs(blink, "doorbells", "G8T40000DOOR0001")["signals"] == {"wifi": 4, "battery": 3}
+    # Like the real cloud: no Wi-Fi reading for Minis, floodlights and doorbells here.
+    wifi_keys = {"signals", "wifi", "wifi_strength", "wifi_rssi"}
+    for section, serial in (
+        ("owls", "G8T30000MINI0001"),
+        ("owls", "G8T50000FLOOD001"),
+        ("doorbells", "G8T40000DOOR0001"),
+    ):
+        assert not wifi_keys & set(_hs(blink, section, serial)), serial
+    assert _hs(blink, "doorbells", "G8T40000DOOR0001")["battery"] == "ok"
     assert blink.cameras["Hallway"].wifi_strength is None
 
 
@@ -128,6 +134,11 @@ async def test_set_signals_reaches_blinkpy(
     config = await api.request_camera_info(blink, "4000001", "6000001")
     assert config["camera"][0]["lfr_strength"] == -88
     assert config["camera"][0]["signals"]["wifi"] == 1
+    # The config's thumbnail is a bare time stamp, as Blink sends it; blinkpy builds the URL.
+    stamp = config["camera"][0]["thumbnail"]
+    assert isinstance(stamp, str)
+    assert stamp.isdigit()
+    assert garden.thumbnail.endswith(f"/catalina/6000001/thumbnail/thumbnail.jpg?ts={stamp}&ext=")
 
 
 async def test_power_off_and_on_after_boot_time(
@@ -274,14 +285,18 @@ async def test_status_commands_and_configs(
     blink = await _started(blink_sim, blink_session)
     base = blink.urls.base_url
     owl_config = await api.request_get_config(blink, "4000001", "6000002", product_type="owl")
-    assert owl_config["wifi"] == 5
     assert owl_config["status"] == "online"
+    # Blink's Mini config shape is not public: by default it carries no Wi-Fi field.
+    assert not {"wifi", "wifi_rssi", "wifi_strength", "signals"} & set(owl_config)
     catalina = await api.request_get_config(blink, "4000001", "6000001", product_type="catalina")
     assert catalina["camera"][0]["wifi_strength"] == -58
     doorbell_config = await api.http_get(
         blink, f"{base}/api/v1/accounts/1000001/networks/4000001/doorbells/6000003/config"
     )
-    assert doorbell_config["wifi"] == 4
+    assert doorbell_config["wifi_rssi"] == -54
+    assert doorbell_config["lfr_rssi"] == -61
+    assert doorbell_config["temp"] == 70
+    assert doorbell_config["battery_state"] == "ok"
 
     blink_sim.world.clear_log()
     for path in (
@@ -385,11 +400,17 @@ async def test_families_scenario(
         "Front Bell",
         "Garage Mini",
         "Back Door",
+        "Side Gate Bell",
+        "Porch Bell",
+        "Nursery Pan-Tilt",
     }
     assert blink.cameras["Indoor Old"].wifi_strength == -255
     assert blink.cameras["Indoor Old"].battery == "low"
     assert blink.cameras["Shed XT2"].sync_signal_strength == 2
     assert {blink.cameras[n].product_type for n in ("Porch XT", "Shed XT2")} == {"xt", "xt2"}
+    # Older firmware: Wi-Fi in bars in the config, no signals anywhere.
+    assert blink.cameras["Porch XT"].wifi_strength == 5
+    assert "signals" not in _hs(blink, "cameras", "B0000002XT000001")
     assert type(blink.sync["Garage Mini"]) is BlinkOwl
     assert type(blink.sync["Back Door"]) is BlinkLotus
     assert type(blink.cameras["Garage Mini"]) is BlinkCameraMini
@@ -397,6 +418,20 @@ async def test_families_scenario(
     assert blink.cameras["Garage Mini"].online is True
     assert "signals" not in _hs(blink, "owls", "B0000008OWL00002")
     assert blink.homescreen["sync_modules"][0]["wifi_strength"] == 1
+    # The newer doorbells are listed with the doorbells, by their own product type.
+    for name, ptype in (("Side Gate Bell", "tulip"), ("Porch Bell", "orchid")):
+        assert type(blink.cameras[name]) is BlinkDoorbell
+        assert blink.cameras[name].product_type == ptype
+    base = blink.urls.base_url
+    tulip = await api.http_get(
+        blink, f"{base}/api/v1/accounts/1200001/networks/4200001/doorbells/6200010/config"
+    )
+    assert (tulip["wifi_rssi"], tulip["lfr_rssi"], tulip["temp"]) == (-61, -70, 75)
+    # The Pan-Tilt Mini is an owl; its mount is a `rosie` accessory pointing at it.
+    pan_tilt = blink.cameras["Nursery Pan-Tilt"]
+    assert (type(pan_tilt), pan_tilt.product_type) == (BlinkCameraMini, "owl")
+    rosie = blink.homescreen["accessories"]["rosie"]
+    assert [(r["type"], r["target"], r["target_id"]) for r in rosie] == [("rosie", "owl", 6200012)]
     assert await blink.refresh(force=True) is True
 
 
@@ -404,6 +439,18 @@ async def test_families_scenario(
 async def test_demo_scenario(blink_sim: SimServer, blink_session: aiohttp.ClientSession) -> None:
     blink = await _started(blink_sim, blink_session)
     assert blink.cameras["Front Door"].online is True
+    assert blink.cameras["Front Door"].product_type == "tulip"
+    assert "signals" not in _hs(blink, "doorbells", "G8T40000DOORDEM1")
+    base = f"{blink.urls.base_url}/api/v1/accounts/1100001/networks/4100001"
+    door = await api.http_get(blink, f"{base}/doorbells/6100001/config")
+    assert (door["wifi_rssi"], door["lfr_rssi"], door["temp"], door["battery_state"]) == (
+        -58,
+        -67,
+        64,
+        "ok",
+    )
+    mini = await api.http_get(blink, f"{base}/owls/6100003/config")
+    assert not {"wifi", "wifi_rssi", "wifi_strength", "signals"} & set(mini)
     assert blink.cameras["Backyard"].wifi_strength == -80
     assert _hs(blink, "cameras", "G8T20000OUTDEM01")["signals"]["wifi"] == 1  # type: ignore[index]
     assert blink.cameras["Living Room"].online is False
