@@ -189,7 +189,12 @@ class OwnSession:
 
     async def async_start(self) -> None:
         """Resume the session from the stored tokens (refresh grant only)."""
-        await self._guarded(self.blink.start, setup=True)
+        try:
+            await self._guarded(self.blink.start, setup=True)
+        finally:
+            # Saved as they arrive (see _NoPasswordAuth); again here, whatever the outcome, in
+            # case a blinkpy version lands them elsewhere. Unchanged tokens are not written.
+            self._tokens_changed()
 
     async def async_refresh(self) -> None:
         """Refresh the account's data; raises when the data cannot be trusted."""

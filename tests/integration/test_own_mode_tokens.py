@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
@@ -42,3 +43,27 @@ async def test_blink_outage_during_start_up_retries_without_asking_to_sign_in_ag
     assert retried.state is ConfigEntryState.LOADED
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert own_entry.data[CONF_LOGIN]["refresh_token"] != stored  # rotated and saved again
+
+
+async def test_a_rotated_token_is_saved_before_start_up_asks_blink_for_anything_else(
+    hass: HomeAssistant, blink_sim: SimServer, own_entry: ConfigEntry
+) -> None:
+    await hass.config_entries.async_unload(own_entry.entry_id)
+    stored_before = own_entry.data[CONF_LOGIN]["refresh_token"]
+    slow = blink_sim.world.inject_fault("homescreen", delay=1.0, count=1)
+    setup = hass.async_create_task(hass.config_entries.async_setup(own_entry.entry_id))
+    for _ in range(500):  # until the homescreen request reaches the simulator
+        if slow.hits:
+            break
+        await asyncio.sleep(0.02)
+    assert slow.hits
+
+    # Start-up waits for the homescreen; a crash now must not lose the rotated token.
+    assert own_entry.state is ConfigEntryState.SETUP_IN_PROGRESS
+    assert blink_sim.world.refresh_tokens[stored_before].used
+    stored = own_entry.data[CONF_LOGIN]["refresh_token"]
+    assert not blink_sim.world.refresh_tokens[stored].used
+
+    assert await setup
+    await hass.async_block_till_done()
+    assert own_entry.data[CONF_LOGIN]["refresh_token"] == stored
