@@ -57,6 +57,10 @@ class CameraHealth:
     verdict: Verdict  # debounced: what the binary sensor reports
 
 
+_ISSUE_PREFIX = "unhealthy_"
+_DIGEST = re.compile(r"[0-9a-f]{16}")
+
+
 def issue_id(entry_id: str, serial: str) -> str:
     """The repair issue of an unhealthy camera.
 
@@ -64,10 +68,6 @@ def issue_id(entry_id: str, serial: str) -> str:
     the serial; the issue's data names the camera for the repair flow.
     """
     return f"{_ISSUE_PREFIX}{entry_id}_{hashlib.sha256(serial.encode()).hexdigest()[:16]}"
-
-
-_ISSUE_PREFIX = "unhealthy_"
-_DIGEST = re.compile(r"[0-9a-f]{16}")
 
 
 @callback
