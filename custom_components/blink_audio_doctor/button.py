@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_PLUGS
 from .coordinator import AccountCoordinator, NetworkCoordinator
 from .data import BlinkAudioDoctorConfigEntry
-from .doctor.model import AccountSnapshot
+from .doctor.model import CameraSnapshot, SyncModuleSnapshot
 from .entity import (
     BlinkDeviceEntity,
     CameraEntity,
@@ -42,23 +42,19 @@ async def async_setup_entry(
 ) -> None:
     """Add a Power cycle button per device with a mapped plug (devices that appear later too)."""
     coordinator = entry.runtime_data.account
-    known: set[str] = set()
-
-    @callback
-    def add_new() -> None:
-        snapshot: AccountSnapshot | None = coordinator.data
-        if snapshot is None:
-            return
-        plugs: dict[str, str] = entry.options.get(CONF_PLUGS, {})
-        present = set(snapshot.cameras) | set(snapshot.sync_modules)
-        new = [serial for serial in present if plugs.get(serial) and serial not in known]
-        known.update(new)
-        if new:
-            async_add_entities(PowerCycleButton(coordinator, serial) for serial in sorted(new))
-
     # The options flow reloads the entry, so a newly mapped plug gets its button then.
-    add_new()
-    entry.async_on_unload(coordinator.async_add_listener(add_new))
+    plugs: dict[str, str] = entry.options.get(CONF_PLUGS, {})
+
+    def power_cycle_button(
+        device: CameraSnapshot | SyncModuleSnapshot,
+    ) -> list[PowerCycleButton]:
+        return [PowerCycleButton(coordinator, device.serial)] if plugs.get(device.serial) else []
+
+    # The shared helper forgets a device that left the account, so one added back (same
+    # serial) gets its button again, like its other entities.
+    async_add_entities_for_new_devices(
+        coordinator, async_add_entities, power_cycle_button, power_cycle_button
+    )
     async_add_entities([RunNetworkTestButton(entry.runtime_data.network)])
     async_add_entities_for_new_devices(
         coordinator,

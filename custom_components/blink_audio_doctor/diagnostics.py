@@ -1,86 +1,149 @@
-"""Diagnostics download: what the doctor sees, with secrets and identities removed."""
+"""Diagnostics download: what the doctor sees, with secrets and identities removed.
+
+Nothing is exported by default: the entry's data is summarised (never the stored login), and
+every serial number, wherever it appears, becomes a short label that keeps devices apart.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
-from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.components.diagnostics import REDACTED
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_ACCOUNT_ID, CONF_PLUGS
+from .const import CONF_ACCOUNT_ID, CONF_BLINK_ENTRY_ID, CONF_LOGIN, CONF_MODE, CONF_PLUGS
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.model import AccountSnapshot
 
-TO_REDACT = {
-    CONF_PASSWORD,
-    CONF_USERNAME,
-    CONF_ACCOUNT_ID,
-    "token",
-    "refresh_token",
-    "hardware_id",
-    "uid",
-    "user_id",
-    "client_id",
-    "unique_id",
-    "email",
-    "title",
-}
+# Blink's own ids of the account and its devices: enough, with a token, to address them.
+_BLINK_IDS = (CONF_ACCOUNT_ID, "camera_id", "network_id")
+_SERIAL_TAIL = 4
 
 
-SERIAL_FIELDS = ("serial", "sync_module_serial")
+class SerialLabels:
+    """Short stand-ins for serial numbers: a number that keeps devices apart, the last 4 characters.
+
+    Serials are numbered in sorted order, so the same devices get the same labels in every
+    download; the last characters alone are not enough (one owner's cameras often share them).
+    """
+
+    def __init__(self, serials: Iterable[str]) -> None:
+        """Number the serials (empty ones are ignored)."""
+        ordered = sorted({serial for serial in serials if serial})
+        self._labels = {
+            serial.upper(): self._label(index, serial) for index, serial in enumerate(ordered, 1)
+        }
+        # Longest first, so a serial that contains another is replaced whole.
+        self._pattern = (
+            re.compile(
+                "|".join(re.escape(serial) for serial in sorted(ordered, key=len, reverse=True)),
+                re.IGNORECASE,
+            )
+            if ordered
+            else None
+        )
+
+    @staticmethod
+    def _label(index: int, serial: str) -> str:
+        if len(serial) > _SERIAL_TAIL:
+            return f"device {index} (…{serial[-_SERIAL_TAIL:]})"
+        return f"device {index}"
+
+    def scrub(self, value: Any) -> Any:
+        """Return the value with every serial in its strings and keys replaced by its label."""
+        if isinstance(value, str):
+            return self._scrub_text(value)
+        if isinstance(value, Mapping):
+            return {self.scrub(key): self.scrub(item) for key, item in value.items()}
+        if isinstance(value, list | tuple | set | frozenset):
+            return [self.scrub(item) for item in value]
+        return value
+
+    def _scrub_text(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda match: self._labels[match.group(0).upper()], text)
 
 
-def mask_serial(serial: str) -> str:
-    """Keep only the end of a serial number: enough to tell devices apart, not to claim one."""
-    return f"…{serial[-4:]}" if len(serial) > 4 else "…"  # noqa: PLR2004
+def _known_serials(entry: BlinkAudioDoctorConfigEntry) -> set[str]:
+    runtime = entry.runtime_data
+    serials = set(entry.options.get(CONF_PLUGS, {})) | set(runtime.health.cameras)
+    snapshot = runtime.account.data
+    if snapshot is not None:
+        serials |= set(snapshot.cameras) | set(snapshot.sync_modules)
+        serials |= {c.sync_module_serial for c in snapshot.cameras.values() if c.sync_module_serial}
+    return serials
 
 
-def _redacted_snapshot(snapshot: AccountSnapshot) -> dict[str, Any]:
-    """The snapshot with serial numbers masked and the account id removed."""
-    data = asdict(snapshot)
-    data.pop(CONF_ACCOUNT_ID, None)
+def _entry_data(entry: BlinkAudioDoctorConfigEntry) -> dict[str, Any]:
+    """The entry's data as far as it helps: the mode, the linked entry, what the login holds."""
+    data = entry.data
+    summary: dict[str, Any] = {CONF_MODE: data.get(CONF_MODE)}
+    if CONF_BLINK_ENTRY_ID in data:
+        summary[CONF_BLINK_ENTRY_ID] = data[CONF_BLINK_ENTRY_ID]
+    login = data.get(CONF_LOGIN)
+    if isinstance(login, Mapping):
+        expires = login.get("expiration_date")
+        summary[CONF_LOGIN] = {
+            "region": login.get("region_id"),
+            "has_access_token": bool(login.get("token")),
+            "has_refresh_token": bool(login.get("refresh_token")),
+            "access_token_expires": (
+                datetime.fromtimestamp(expires, UTC).isoformat()
+                if isinstance(expires, int | float)
+                else None
+            ),
+        }
+    return summary
+
+
+def _snapshot(snapshot: AccountSnapshot) -> dict[str, Any]:
+    """The snapshot without Blink's ids; devices as lists (their labels are inside)."""
+    data: dict[str, Any] = _without_blink_ids(asdict(snapshot))
     for group in ("cameras", "sync_modules"):
-        # A list, not a dict keyed by masked serials: two masked serials can be alike.
-        data[group] = [_masked_device(device) for device in data[group].values()]
+        data[group] = list(data[group].values())
     return data
 
 
-def _masked_device(device: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: mask_serial(value) if key in SERIAL_FIELDS and isinstance(value, str) else value
-        for key, value in device.items()
-    }
+def _without_blink_ids(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if key in _BLINK_IDS and item is not None else _without_blink_ids(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_blink_ids(item) for item in value]
+    return value
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant,  # noqa: ARG001
     entry: BlinkAudioDoctorConfigEntry,
 ) -> dict[str, Any]:
-    """Return what the doctor knows, redacted."""
+    """Return what the doctor knows, without secrets, Blink's ids or full serial numbers."""
     account = entry.runtime_data.account
     snapshot = account.data
     network = entry.runtime_data.network.data
-    options = dict(entry.options)
-    if CONF_PLUGS in options:
-        options[CONF_PLUGS] = {mask_serial(s): plug for s, plug in options[CONF_PLUGS].items()}
-    return {
-        "entry": async_redact_data(
-            {"title": entry.title, "data": dict(entry.data), "options": options}, TO_REDACT
-        ),
+    diagnostics = {
+        # The title is the account's e-mail address in own mode.
+        "entry": {"title": REDACTED, "data": _entry_data(entry), "options": dict(entry.options)},
         "account": {
             "mode": "linked" if account.linked else "own",
             "last_update_success": account.last_update_success,
-            "snapshot": None if snapshot is None else _redacted_snapshot(snapshot),
+            "snapshot": None if snapshot is None else _snapshot(snapshot),
         },
         "network": None if network is None else network.as_response(),
         "health": [
             {
-                "serial": mask_serial(serial),
+                "serial": serial,
                 "verdict": health.verdict.value,
                 "diagnosis": health.diagnosis.to_dict(),
             }
             for serial, health in entry.runtime_data.health.cameras.items()
         ],
     }
+    return dict(SerialLabels(_known_serials(entry)).scrub(diagnostics))

@@ -10,6 +10,8 @@ both go away by themselves when it is healthy again.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -55,9 +57,33 @@ class CameraHealth:
     verdict: Verdict  # debounced: what the binary sensor reports
 
 
+_ISSUE_PREFIX = "unhealthy_"
+_DIGEST = re.compile(r"[0-9a-f]{16}")
+
+
 def issue_id(entry_id: str, serial: str) -> str:
-    """The repair issue of an unhealthy camera."""
-    return f"unhealthy_{entry_id}_{serial}"
+    """The repair issue of an unhealthy camera.
+
+    Every diagnostics download lists our issue ids, so the id holds a digest of the serial, not
+    the serial; the issue's data names the camera for the repair flow.
+    """
+    return f"{_ISSUE_PREFIX}{entry_id}_{hashlib.sha256(serial.encode()).hexdigest()[:16]}"
+
+
+@callback
+def async_delete_issues_named_by_serial(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete unhealthy-camera issues of earlier versions, whose ids held the full serial.
+
+    The issue registry keeps them (dismissed or not) across restarts, and so would downloads.
+    """
+    prefix = f"{_ISSUE_PREFIX}{entry_id}_"
+    for domain, old_id in list(ir.async_get(hass).issues):
+        if (
+            domain == DOMAIN
+            and old_id.startswith(prefix)
+            and not _DIGEST.fullmatch(old_id.removeprefix(prefix))
+        ):
+            ir.async_delete_issue(hass, DOMAIN, old_id)
 
 
 def notification_id(entry_id: str, serial: str) -> str:
@@ -118,6 +144,7 @@ class HealthMonitor:
 
     async def async_start(self) -> None:
         """Restore the debounce state, judge once, and follow both coordinators."""
+        async_delete_issues_named_by_serial(self.hass, self.entry.entry_id)
         stored = await self._store.async_load() or {}
         trackers = stored.get("trackers", {})
         if isinstance(trackers, dict):

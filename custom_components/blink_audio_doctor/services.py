@@ -203,9 +203,7 @@ def _from_device(hass: HomeAssistant, device_id: str) -> tuple[str, str]:
     ]
     for entry in hass.config_entries.async_entries(DOMAIN):
         linked_to = entry.data.get(CONF_BLINK_ENTRY_ID)
-        if serials and (
-            entry.entry_id in device.config_entries or linked_to in device.config_entries
-        ):
+        if serials and device.config_entry_id in (entry.entry_id, linked_to):
             return entry.entry_id, serials[0]
     raise _invalid("target_not_ours", target=device.name_by_user or device.name or device_id)
 

@@ -134,6 +134,23 @@ class _NoPasswordAuth(Auth):  # type: ignore[misc]
     async def _oauth_login_flow(self) -> bool:
         raise UnauthorizedError
 
+    # Blink retires a refresh token as soon as it hands out the next one, so each new token
+    # is reported (through `callback`) the moment it lands, before any later request can
+    # fail: blinkpy itself reports only the refreshes it makes before a request, not the one
+    # at start-up.
+    async def _process_token_data(self, token_data: dict[str, Any]) -> None:
+        await super()._process_token_data(token_data)
+        self._report_tokens()
+
+    def extract_login_info(self) -> None:
+        """Take the tokens from a refresh answer and report them at once."""
+        super().extract_login_info()
+        self._report_tokens()
+
+    def _report_tokens(self) -> None:
+        if self.callback is not None:
+            self.callback()
+
 
 def make_session_blink(
     hass: HomeAssistant, login_data: Mapping[str, Any], *, background: bool
@@ -172,9 +189,12 @@ class OwnSession:
 
     async def async_start(self) -> None:
         """Resume the session from the stored tokens (refresh grant only)."""
-        await self._guarded(self.blink.start, setup=True)
-        # The start-up refresh rotated the refresh token; blinkpy's callback does not fire for it.
-        self._tokens_changed()
+        try:
+            await self._guarded(self.blink.start, setup=True)
+        finally:
+            # Saved as they arrive (see _NoPasswordAuth); again here, whatever the outcome, in
+            # case a blinkpy version lands them elsewhere. Unchanged tokens are not written.
+            self._tokens_changed()
 
     async def async_refresh(self) -> None:
         """Refresh the account's data; raises when the data cannot be trusted."""

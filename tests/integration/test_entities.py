@@ -15,14 +15,10 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blink_cloud_sim.server import SimServer
 from custom_components.blink_audio_doctor import async_remove_config_entry_device
-from custom_components.blink_audio_doctor.const import CONF_PLUGS, DOMAIN
+from custom_components.blink_audio_doctor.const import DOMAIN
 from custom_components.blink_audio_doctor.coordinator import source_issue_id
 
 from .conftest import state_of
@@ -250,40 +246,6 @@ async def test_unload_and_reload_leave_nothing_behind(
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     assert state(hass, "sensor", GARDEN, "wifi_bars") == "4"
-
-
-async def test_diagnostics_hide_secrets_and_serials(
-    hass: HomeAssistant,
-    blink_sim: SimServer,
-    own_entry: ConfigEntry,
-    hass_client: ClientSessionGenerator,
-) -> None:
-    hass.config_entries.async_update_entry(
-        own_entry, options={**own_entry.options, CONF_PLUGS: {HALLWAY: "switch.hallway_plug"}}
-    )
-    await hass.async_block_till_done()
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, own_entry)
-    assert diagnostics["entry"]["options"][CONF_PLUGS] == {"…0001": "switch.hallway_plug"}
-    text = str(diagnostics)
-    account = blink_sim.world.accounts[0]
-    for secret in (
-        account.email,
-        account.password,
-        own_entry.data["login"]["refresh_token"],
-        own_entry.data["login"]["token"],
-        GARDEN,
-        HALLWAY,
-        SYNC_MODULE,
-    ):
-        assert secret not in text
-    cameras = diagnostics["account"]["snapshot"]["cameras"]
-    garden = next(camera for camera in cameras if camera["name"] == "Garden")
-    assert garden["serial"] == "…0001"
-    assert garden["wifi_dbm"] == -58
-    assert diagnostics["account"]["mode"] == "own"
-    garden_health = next(h for h in diagnostics["health"] if h["serial"] == "…0001")
-    assert garden_health["verdict"] in ("healthy", "unknown")
-    assert "packet_loss_pct" in diagnostics["network"]
 
 
 async def test_own_sign_in_time_out_makes_entities_unavailable(
