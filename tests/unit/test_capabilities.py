@@ -141,10 +141,10 @@ def test_sync_module_is_plug_powered() -> None:
         (mini(), "sync_link_dbm", False),
         (mini(), "battery_state", False),
         (mini(), "wifi_bars", True),
-        (doorbell(), "wifi_dbm", True),  # doorbell config wifi_rssi
-        (doorbell(), "sync_link_dbm", False),  # standalone: no lfr_rssi
-        (doorbell(sync_module_serial="A0000001"), "sync_link_dbm", True),
-        (doorbell(sync_link_dbm=-70), "sync_link_dbm", True),
+        (doorbell(), "wifi_dbm", False),  # no config reading (yet)
+        (doorbell(wifi_dbm=-54), "wifi_dbm", True),  # doorbell config wifi_rssi
+        (doorbell(), "sync_link_dbm", False),
+        (doorbell(sync_link_dbm=-70), "sync_link_dbm", True),  # doorbell config lfr_rssi
         (doorbell(), "sync_link_bars", False),
         (doorbell(), "battery_state", True),
         (floodlight(), "sync_link_bars", False),

@@ -341,10 +341,9 @@ def camera_can_report(camera: CameraSnapshot, field: str) -> bool:
 
     * ``battery_state``: battery-powered models.
     * ``sync_link_bars``: sync-module cameras (``signals.lfr``).
-    * ``wifi_dbm``: sync-module cameras (config ``wifi_strength``) and doorbells (config
-      ``wifi_rssi``); any other model once it has given a reading.
-    * ``sync_link_dbm``: sync-module cameras (config ``lfr_strength``) and doorbells attached
-      to a Sync Module (config ``lfr_rssi``); any other camera once it has given a reading.
+    * ``wifi_dbm`` and ``sync_link_dbm``: sync-module cameras (config ``wifi_strength``,
+      ``lfr_strength``); any other camera once Blink has given it a reading (a doorbell's
+      config ``wifi_rssi`` and ``lfr_rssi``, a Mini config's Wi-Fi field in dBm).
 
     Args:
         camera: The camera's snapshot.
@@ -355,17 +354,12 @@ def camera_can_report(camera: CameraSnapshot, field: str) -> bool:
     """
     capability = judged_capability(camera)
     sync_camera = capability.family is Family.SYNC_MODULE_CAMERA
-    doorbell = capability.family is Family.DOORBELL
-    has_value = getattr(camera, field, None) is not None
     if field == "battery_state":
         return capability.battery_powered
     if field == "sync_link_bars":
         return sync_camera
-    if field == "wifi_dbm":
-        return sync_camera or doorbell or has_value
-    if field == "sync_link_dbm":
-        attached = doorbell and camera.sync_module_serial is not None
-        return sync_camera or attached or has_value
+    if field in {"wifi_dbm", "sync_link_dbm"}:
+        return sync_camera or getattr(camera, field, None) is not None
     return True
 
 
