@@ -100,7 +100,7 @@ def _layers(payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _find(layers: list[Mapping[str, Any]], keys: tuple[str, ...], read: Any) -> Any:
-    """Return the first readable value of ``keys`` across ``layers`` (and their ``signals``)."""
+    """Return the first value of ``keys`` that ``read`` accepts, innermost layer first."""
     for layer in layers:
         for key in keys:
             value = read(get_key(layer, key))
@@ -110,6 +110,8 @@ def _find(layers: list[Mapping[str, Any]], keys: tuple[str, ...], read: Any) -> 
 
 
 def _signal(layers: list[Mapping[str, Any]], keys: tuple[str, ...], unit: SignalUnit) -> Any:
+    """Return the first value of ``keys`` whose range says it is in ``unit``."""
+
     def read(value: object) -> int | None:
         found = signal_or_none(value)
         return found[0] if found is not None and found[1] is unit else None
