@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
+import re
+import socket
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any, cast
 
 import probatio as vol
@@ -19,7 +24,8 @@ from homeassistant.config_entries import (
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_PASSWORD, CONF_PIN, CONF_USERNAME
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback, split_entity_id, valid_entity_id
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
@@ -34,6 +40,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from yarl import URL
 
 from .const import (
     BLINK_DOMAIN,
@@ -75,6 +82,12 @@ from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import supports_plug_power_cycle
 from .source import ResponseRecorder, SourceUnavailableError, linked_blink, make_session_blink
 from .source import storable_login as _storable_login
+
+SWITCH_DOMAIN = "switch"
+# Longest wait for the latency host's name to resolve when the options are saved.
+_RESOLVE_TIMEOUT = 10
+# A DNS name: dot-separated labels of letters, digits and inner hyphens (a final dot allowed).
+_HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
 
 # Unique id of a discovery made while no Blink account is known: ignoring it ends such offers.
 DISCOVERY_UNIQUE_ID = "discovered_blink_device"
@@ -359,18 +372,8 @@ class OptionsFlowHandler(OptionsFlowWithReload):
     config_entry: BlinkAudioDoctorConfigEntry
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """One form with every option."""
+        """One form with every option; a wrong value is a field error and nothing is saved."""
         plug_devices = self._plug_powered_devices()
-        if user_input is not None:
-            plugs = {
-                serial: user_input[field]
-                for field, serial in plug_devices.items()
-                if user_input.get(field)
-            }
-            options = {key: value for key, value in user_input.items() if key not in plug_devices}
-            options[CONF_PLUGS] = plugs
-            return self.async_create_entry(data=options)
-
         current = self.config_entry.options
         current_plugs: dict[str, str] = current.get(CONF_PLUGS, {})
         schema: dict[Any, Any] = {
@@ -410,8 +413,64 @@ class OptionsFlowHandler(OptionsFlowWithReload):
             ] = _number(MIN_SCAN_INTERVAL, 3600, 60, "s")
         for field, serial in plug_devices.items():
             key = vol.Optional(field, description={"suggested_value": current_plugs.get(serial)})
-            schema[key] = EntitySelector(EntitySelectorConfig(domain="switch"))
-        return self.async_show_form(step_id="init", data_schema=vol.Schema(schema))
+            # The picker offers switches; the step itself refuses anything else, translated.
+            schema[key] = EntitySelector(EntitySelectorConfig(filter={"domain": "switch"}))
+        data_schema = vol.Schema(schema)
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            errors, placeholders = await self._async_check(data_schema, user_input, plug_devices)
+            if not errors:
+                plugs = {
+                    serial: user_input[field]
+                    for field, serial in plug_devices.items()
+                    if user_input.get(field)
+                }
+                options = {
+                    key: value for key, value in user_input.items() if key not in plug_devices
+                }
+                options[CONF_PLUGS] = plugs
+                for text in (CONF_LATENCY_HOST, CONF_SPEED_TEST_URL):
+                    if text in options:  # saved as checked
+                        options[text] = str(options[text]).strip()
+                return self.async_create_entry(data=options)
+            # Show the form again with what was entered.
+            data_schema = self.add_suggested_values_to_schema(data_schema, user_input)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=data_schema,
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def _async_check(
+        self, schema: vol.Schema, user_input: Mapping[str, Any], plug_devices: Mapping[str, str]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Field errors of the entered options, and the placeholders of their messages.
+
+        Each number must lie in its field's range; only the first wrong number is reported, as
+        the range goes into the (form-wide) placeholders of its message.
+        """
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        for key, number in schema.schema.items():
+            if not isinstance(number, _RangedNumber) or str(key) not in user_input:
+                continue
+            if not number.fits(user_input[str(key)]):
+                errors[str(key)] = number.error
+                placeholders = {"min": f"{number.minimum:g}", "max": f"{number.maximum:g}"}
+                break
+        host = str(user_input.get(CONF_LATENCY_HOST) or "").strip()
+        if host and not await _async_resolves(self.hass, host):
+            errors[CONF_LATENCY_HOST] = "invalid_latency_host"
+        url = str(user_input.get(CONF_SPEED_TEST_URL) or "").strip()
+        if url and not _is_http_url(url):
+            errors[CONF_SPEED_TEST_URL] = "invalid_speed_test_url"
+        for field in plug_devices:
+            plug = user_input.get(field)
+            if plug and not _is_existing_switch(self.hass, str(plug)):
+                errors[field] = "plug_not_a_switch"
+        return errors, placeholders
 
     def _plug_powered_devices(self) -> dict[str, str]:
         """Plug field key -> serial, for every camera and Sync Module a smart plug can restart.
@@ -469,8 +528,86 @@ def _network_fields(current: Mapping[str, Any]) -> dict[Any, Any]:
     }
 
 
+class _RangedNumber(NumberSelector):
+    """A number box whose range the options step checks, so its error is translated.
+
+    The selector itself accepts any number (Home Assistant's own range check would answer in
+    untranslated English); `fits` is the check. Whole-number steps ask for whole numbers.
+    """
+
+    def __init__(self, minimum: float, maximum: float, step: float, unit: str | None) -> None:
+        config = NumberSelectorConfig(
+            min=minimum, max=maximum, step=step, mode=NumberSelectorMode.BOX
+        )
+        if unit is not None:
+            config["unit_of_measurement"] = unit
+        super().__init__(config)
+        self.minimum, self.maximum = minimum, maximum
+        self.whole = float(step).is_integer()
+
+    def __call__(self, data: Any) -> float:
+        """Any number: the step checks the range."""
+        value: float = vol.Coerce(float)(data)
+        return value
+
+    @property
+    def error(self) -> str:
+        """Translation key of the field error (its placeholders: min, max)."""
+        return "not_whole_in_range" if self.whole else "out_of_range"
+
+    def fits(self, value: float) -> bool:
+        """Whether the value lies in the range (and is whole, where the step is)."""
+        return self.minimum <= value <= self.maximum and (
+            not self.whole or float(value).is_integer()
+        )
+
+
+async def _async_resolves(hass: HomeAssistant, host: str) -> bool:
+    """Whether a host is an IP address, or a name that resolves (looked up off the loop)."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return True
+    try:
+        ascii_name = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    if not _HOST_NAME.fullmatch(ascii_name):
+        return False  # not a name at all: no lookup
+    try:
+        async with asyncio.timeout(_RESOLVE_TIMEOUT):
+            infos = await hass.async_add_executor_job(
+                partial(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM)
+            )
+    except OSError, TimeoutError, ValueError:  # ValueError: a name IDNA cannot encode
+        return False
+    return bool(infos)
+
+
+def _is_http_url(url: str) -> bool:
+    """Whether a text is a full http:// or https:// address with a host."""
+    try:
+        parsed = URL(url)
+    except ValueError, TypeError:
+        return False
+    return (
+        parsed.absolute
+        and parsed.scheme in {"http", "https"}
+        and bool(parsed.host)
+        and not any(character.isspace() for character in url)
+    )
+
+
+def _is_existing_switch(hass: HomeAssistant, entity_id: str) -> bool:
+    """Whether an entity id names a switch that exists (registered, or with a state)."""
+    if not valid_entity_id(entity_id) or split_entity_id(entity_id)[0] != SWITCH_DOMAIN:
+        return False
+    return er.async_get(hass).async_get(entity_id) is not None or (
+        hass.states.get(entity_id) is not None
+    )
+
+
 def _number(minimum: float, maximum: float, step: float, unit: str | None = None) -> Any:
-    config = NumberSelectorConfig(min=minimum, max=maximum, step=step, mode=NumberSelectorMode.BOX)
-    if unit is not None:
-        config["unit_of_measurement"] = unit
-    return NumberSelector(config)
+    return _RangedNumber(minimum, maximum, step, unit)
