@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import socket
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -61,19 +60,6 @@ async def reconfigure_options(hass: HomeAssistant, entry: ConfigEntry, **changes
 
 
 SPEED_SENSORS = ("download", "upload", "last_speed_test")
-
-
-@pytest.fixture
-def unknown_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Names under .invalid fail as a resolver fails them (the test harness blocks DNS)."""
-    resolve = socket.getaddrinfo
-
-    def getaddrinfo(host: object, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(host, str) and host.endswith(".invalid"):
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return resolve(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 def free_port() -> int:

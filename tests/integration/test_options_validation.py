@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -20,24 +19,13 @@ from custom_components.blink_audio_doctor.const import (
 
 from .power_helpers import HALLWAY
 
+pytestmark = pytest.mark.usefixtures("unknown_names")
+
 ENGLISH = json.loads(
     (
         Path(__file__).parents[2] / "custom_components/blink_audio_doctor/translations/en.json"
     ).read_text(encoding="utf-8")
 )
-
-
-@pytest.fixture(autouse=True)
-def unknown_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Names under .invalid fail as a resolver fails them (the test harness blocks DNS)."""
-    resolve = socket.getaddrinfo
-
-    def getaddrinfo(host: object, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(host, str) and host.endswith(".invalid"):
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return resolve(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 async def submit(hass: HomeAssistant, entry: ConfigEntry, **changes: Any) -> dict[str, Any]:
