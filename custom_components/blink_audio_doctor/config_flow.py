@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import re
-import socket
 from collections.abc import Awaitable, Callable, Mapping
-from functools import partial
 from typing import Any, cast
 
 import probatio as vol
@@ -24,14 +19,10 @@ from homeassistant.config_entries import (
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_PASSWORD, CONF_PIN, CONF_USERNAME
-from homeassistant.core import HomeAssistant, callback, split_entity_id, valid_entity_id
-from homeassistant.helpers import entity_registry as er
+from homeassistant.core import callback
 from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -40,7 +31,6 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
-from yarl import URL
 
 from .const import (
     BLINK_DOMAIN,
@@ -80,14 +70,9 @@ from .const import (
 )
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import supports_plug_power_cycle
+from .option_checks import RangedNumber, async_resolves, is_existing_switch, is_http_url
 from .source import ResponseRecorder, SourceUnavailableError, linked_blink, make_session_blink
 from .source import storable_login as _storable_login
-
-SWITCH_DOMAIN = "switch"
-# Longest wait for the latency host's name to resolve when the options are saved.
-_RESOLVE_TIMEOUT = 10
-# A DNS name: dot-separated labels of letters, digits and inner hyphens (a final dot allowed).
-_HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
 
 # Unique id of a discovery made while no Blink account is known: ignoring it ends such offers.
 DISCOVERY_UNIQUE_ID = "discovered_blink_device"
@@ -454,21 +439,21 @@ class OptionsFlowHandler(OptionsFlowWithReload):
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
         for key, number in schema.schema.items():
-            if not isinstance(number, _RangedNumber) or str(key) not in user_input:
+            if not isinstance(number, RangedNumber) or str(key) not in user_input:
                 continue
             if not number.fits(user_input[str(key)]):
                 errors[str(key)] = number.error
                 placeholders = {"min": f"{number.minimum:g}", "max": f"{number.maximum:g}"}
                 break
         host = str(user_input.get(CONF_LATENCY_HOST) or "").strip()
-        if host and not await _async_resolves(self.hass, host):
+        if host and not await async_resolves(self.hass, host):
             errors[CONF_LATENCY_HOST] = "invalid_latency_host"
         url = str(user_input.get(CONF_SPEED_TEST_URL) or "").strip()
-        if url and not _is_http_url(url):
+        if url and not is_http_url(url):
             errors[CONF_SPEED_TEST_URL] = "invalid_speed_test_url"
         for field in plug_devices:
             plug = user_input.get(field)
-            if plug and not _is_existing_switch(self.hass, str(plug)):
+            if plug and not is_existing_switch(self.hass, str(plug)):
                 errors[field] = "plug_not_a_switch"
         return errors, placeholders
 
@@ -528,86 +513,5 @@ def _network_fields(current: Mapping[str, Any]) -> dict[Any, Any]:
     }
 
 
-class _RangedNumber(NumberSelector):
-    """A number box whose range the options step checks, so its error is translated.
-
-    The selector itself accepts any number (Home Assistant's own range check would answer in
-    untranslated English); `fits` is the check. Whole-number steps ask for whole numbers.
-    """
-
-    def __init__(self, minimum: float, maximum: float, step: float, unit: str | None) -> None:
-        config = NumberSelectorConfig(
-            min=minimum, max=maximum, step=step, mode=NumberSelectorMode.BOX
-        )
-        if unit is not None:
-            config["unit_of_measurement"] = unit
-        super().__init__(config)
-        self.minimum, self.maximum = minimum, maximum
-        self.whole = float(step).is_integer()
-
-    def __call__(self, data: Any) -> float:
-        """Any number: the step checks the range."""
-        value: float = vol.Coerce(float)(data)
-        return value
-
-    @property
-    def error(self) -> str:
-        """Translation key of the field error (its placeholders: min, max)."""
-        return "not_whole_in_range" if self.whole else "out_of_range"
-
-    def fits(self, value: float) -> bool:
-        """Whether the value lies in the range (and is whole, where the step is)."""
-        return self.minimum <= value <= self.maximum and (
-            not self.whole or float(value).is_integer()
-        )
-
-
-async def _async_resolves(hass: HomeAssistant, host: str) -> bool:
-    """Whether a host is an IP address, or a name that resolves (looked up off the loop)."""
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        return True
-    try:
-        ascii_name = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return False
-    if not _HOST_NAME.fullmatch(ascii_name):
-        return False  # not a name at all: no lookup
-    try:
-        async with asyncio.timeout(_RESOLVE_TIMEOUT):
-            infos = await hass.async_add_executor_job(
-                partial(socket.getaddrinfo, host, None, type=socket.SOCK_STREAM)
-            )
-    except OSError, TimeoutError, ValueError:  # ValueError: a name IDNA cannot encode
-        return False
-    return bool(infos)
-
-
-def _is_http_url(url: str) -> bool:
-    """Whether a text is a full http:// or https:// address with a host."""
-    try:
-        parsed = URL(url)
-    except ValueError, TypeError:
-        return False
-    return (
-        parsed.absolute
-        and parsed.scheme in {"http", "https"}
-        and bool(parsed.host)
-        and not any(character.isspace() for character in url)
-    )
-
-
-def _is_existing_switch(hass: HomeAssistant, entity_id: str) -> bool:
-    """Whether an entity id names a switch that exists (registered, or with a state)."""
-    if not valid_entity_id(entity_id) or split_entity_id(entity_id)[0] != SWITCH_DOMAIN:
-        return False
-    return er.async_get(hass).async_get(entity_id) is not None or (
-        hass.states.get(entity_id) is not None
-    )
-
-
 def _number(minimum: float, maximum: float, step: float, unit: str | None = None) -> Any:
-    return _RangedNumber(minimum, maximum, step, unit)
+    return RangedNumber(minimum, maximum, step, unit)
