@@ -419,8 +419,9 @@ class OptionsFlowHandler(OptionsFlowWithReload):
                     if text in options:  # saved as checked
                         options[text] = str(options[text]).strip()
                 return self.async_create_entry(data=options)
-            # Show the form again with what was entered.
-            data_schema = self.add_suggested_values_to_schema(data_schema, user_input)
+            # Show the form again with what was entered (a field left empty stays empty).
+            entered = {str(key): user_input.get(str(key)) for key in data_schema.schema}
+            data_schema = self.add_suggested_values_to_schema(data_schema, entered)
         return self.async_show_form(
             step_id="init",
             data_schema=data_schema,

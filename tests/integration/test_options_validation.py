@@ -114,6 +114,32 @@ async def test_a_plug_must_be_an_existing_switch(
     assert linked_entry.options.get(CONF_PLUGS, {}) == {}
 
 
+async def test_the_form_comes_back_as_entered(
+    hass: HomeAssistant, linked_entry: ConfigEntry
+) -> None:
+    hass.config_entries.async_update_entry(
+        linked_entry, options={**linked_entry.options, CONF_SPEED_TEST_URL: "https://a.example"}
+    )
+    result = await hass.config_entries.options.async_init(linked_entry.entry_id)
+    values = {
+        str(key): key.default()
+        for key in result["data_schema"].schema
+        if callable(getattr(key, "default", None))
+    }
+    # The server is cleared and the host is wrong: the server stays cleared on the form.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**values, CONF_LATENCY_HOST: "no-such-host.invalid"}
+    )
+    assert result["errors"] == {CONF_LATENCY_HOST: "invalid_latency_host"}
+    suggested = {
+        str(key): (key.description or {}).get("suggested_value")
+        for key in result["data_schema"].schema
+    }
+    assert suggested[CONF_LATENCY_HOST] == "no-such-host.invalid"
+    assert suggested[CONF_SPEED_TEST_URL] is None
+    assert linked_entry.options[CONF_SPEED_TEST_URL] == "https://a.example"
+
+
 async def test_good_values_are_saved(hass: HomeAssistant, linked_entry: ConfigEntry) -> None:
     hass.states.async_set("switch.hallway_plug", "on")
     opened = await hass.config_entries.options.async_init(linked_entry.entry_id)
