@@ -471,7 +471,9 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
         """
         test = self._speed_test
         if test is None or test.done():
-            self._check_rate_limit()
+            self.async_check_test_allowed()
+            log = self.hass.data.setdefault(DATA_NETWORK_TESTS, {})
+            log[self.config_entry.entry_id] = [*self._recent_tests(), dt_util.utcnow()]
             test = self._start_test()
         return await asyncio.shield(test)
 
@@ -482,15 +484,24 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
         )
         return self._speed_test
 
-    @callback
-    def _check_rate_limit(self) -> None:
-        """Count a test on request; refuse it when the hour's tests are used up."""
+    def _recent_tests(self) -> list[datetime]:
+        """Start times of this entry's tests on request in the last hour."""
         now = dt_util.utcnow()
-        log = self.hass.data.setdefault(DATA_NETWORK_TESTS, {})
         # Kept outside the coordinator, so reloading the entry does not reset the count.
-        recent = [at for at in log.get(self.config_entry.entry_id, []) if now - at < _HOUR]
+        log = self.hass.data.get(DATA_NETWORK_TESTS, {})
+        return [at for at in log.get(self.config_entry.entry_id, []) if now - at < _HOUR]
+
+    @callback
+    def async_check_test_allowed(self) -> None:
+        """Raise ServiceValidationError when a new test on request would pass the hourly limit.
+
+        A test already running can always be joined.
+        """
+        if self._speed_test is not None and not self._speed_test.done():
+            return
+        recent = self._recent_tests()
         if len(recent) >= MAX_NETWORK_TESTS_PER_HOUR:
-            wait = recent[0] + _HOUR - now
+            wait = recent[0] + _HOUR - dt_util.utcnow()
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="network_test_rate_limited",
@@ -499,7 +510,6 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
                     "minutes": str(max(1, math.ceil(wait.total_seconds() / 60))),
                 },
             )
-        log[self.config_entry.entry_id] = [*recent, now]
 
     async def _run_network_test(self) -> NetworkReading:
         options = self.config_entry.options

@@ -397,8 +397,12 @@ def _loaded_entries(hass: HomeAssistant, entry_id: str | None) -> list[BlinkAudi
 
 async def _async_run_network_test(call: ServiceCall) -> ServiceResponse:
     """Measure latency and speed now (a test already running is joined, not repeated)."""
+    entries = _loaded_entries(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    # Over the limit for any entry: refused before anything runs.
+    for entry in entries:
+        entry.runtime_data.network.async_check_test_allowed()
     results: list[JsonValueType] = []
-    for entry in _loaded_entries(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID)):
+    for entry in entries:
         reading = await entry.runtime_data.network.async_run_network_test()
         results.append({"entry_id": entry.entry_id, "title": entry.title, **reading.as_response()})
     return {"results": results}
