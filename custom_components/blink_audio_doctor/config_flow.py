@@ -23,9 +23,6 @@ from homeassistant.core import callback
 from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -73,6 +70,7 @@ from .const import (
 )
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import supports_plug_power_cycle
+from .option_checks import RangedNumber, async_resolves, is_existing_switch, is_http_url
 from .source import ResponseRecorder, SourceUnavailableError, linked_blink, make_session_blink
 from .source import storable_login as _storable_login
 
@@ -359,18 +357,8 @@ class OptionsFlowHandler(OptionsFlowWithReload):
     config_entry: BlinkAudioDoctorConfigEntry
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """One form with every option."""
+        """One form with every option; a wrong value is a field error and nothing is saved."""
         plug_devices = self._plug_powered_devices()
-        if user_input is not None:
-            plugs = {
-                serial: user_input[field]
-                for field, serial in plug_devices.items()
-                if user_input.get(field)
-            }
-            options = {key: value for key, value in user_input.items() if key not in plug_devices}
-            options[CONF_PLUGS] = plugs
-            return self.async_create_entry(data=options)
-
         current = self.config_entry.options
         current_plugs: dict[str, str] = current.get(CONF_PLUGS, {})
         schema: dict[Any, Any] = {
@@ -410,8 +398,65 @@ class OptionsFlowHandler(OptionsFlowWithReload):
             ] = _number(MIN_SCAN_INTERVAL, 3600, 60, "s")
         for field, serial in plug_devices.items():
             key = vol.Optional(field, description={"suggested_value": current_plugs.get(serial)})
-            schema[key] = EntitySelector(EntitySelectorConfig(domain="switch"))
-        return self.async_show_form(step_id="init", data_schema=vol.Schema(schema))
+            # The picker offers switches; the step itself refuses anything else, translated.
+            schema[key] = EntitySelector(EntitySelectorConfig(filter={"domain": "switch"}))
+        data_schema = vol.Schema(schema)
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            errors, placeholders = await self._async_check(data_schema, user_input, plug_devices)
+            if not errors:
+                plugs = {
+                    serial: user_input[field]
+                    for field, serial in plug_devices.items()
+                    if user_input.get(field)
+                }
+                options = {
+                    key: value for key, value in user_input.items() if key not in plug_devices
+                }
+                options[CONF_PLUGS] = plugs
+                for text in (CONF_LATENCY_HOST, CONF_SPEED_TEST_URL):
+                    if text in options:  # saved as checked
+                        options[text] = str(options[text]).strip()
+                return self.async_create_entry(data=options)
+            # Show the form again with what was entered (a field left empty stays empty).
+            entered = {str(key): user_input.get(str(key)) for key in data_schema.schema}
+            data_schema = self.add_suggested_values_to_schema(data_schema, entered)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=data_schema,
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def _async_check(
+        self, schema: vol.Schema, user_input: Mapping[str, Any], plug_devices: Mapping[str, str]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Field errors of the entered options, and the placeholders of their messages.
+
+        Each number must lie in its field's range; only the first wrong number is reported, as
+        the range goes into the (form-wide) placeholders of its message.
+        """
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        for key, number in schema.schema.items():
+            if not isinstance(number, RangedNumber) or str(key) not in user_input:
+                continue
+            if not number.fits(user_input[str(key)]):
+                errors[str(key)] = number.error
+                placeholders = {"min": f"{number.minimum:g}", "max": f"{number.maximum:g}"}
+                break
+        host = str(user_input.get(CONF_LATENCY_HOST) or "").strip()
+        if host and not await async_resolves(self.hass, host):
+            errors[CONF_LATENCY_HOST] = "invalid_latency_host"
+        url = str(user_input.get(CONF_SPEED_TEST_URL) or "").strip()
+        if url and not is_http_url(url):
+            errors[CONF_SPEED_TEST_URL] = "invalid_speed_test_url"
+        for field in plug_devices:
+            plug = user_input.get(field)
+            if plug and not is_existing_switch(self.hass, str(plug)):
+                errors[field] = "plug_not_a_switch"
+        return errors, placeholders
 
     def _plug_powered_devices(self) -> dict[str, str]:
         """Plug field key -> serial, for every camera and Sync Module a smart plug can restart.
@@ -470,7 +515,4 @@ def _network_fields(current: Mapping[str, Any]) -> dict[Any, Any]:
 
 
 def _number(minimum: float, maximum: float, step: float, unit: str | None = None) -> Any:
-    config = NumberSelectorConfig(min=minimum, max=maximum, step=step, mode=NumberSelectorMode.BOX)
-    if unit is not None:
-        config["unit_of_measurement"] = unit
-    return NumberSelector(config)
+    return RangedNumber(minimum, maximum, step, unit)

@@ -94,3 +94,6 @@ RE_ADD_CHECK_INTERVAL: Final = timedelta(minutes=1)
 RE_ADD_ISSUE_PREFIX: Final = "re_add_"
 # A speed test that fell due while Home Assistant was stopped runs this long after start-up.
 STARTUP_GRACE: Final = timedelta(minutes=2)
+# Network tests on request (action, button, repair) per entry and hour: each moves up to the
+# options' download + upload budget, so an automation in a loop cannot pull gigabytes.
+MAX_NETWORK_TESTS_PER_HOUR: Final = 4

@@ -7,6 +7,8 @@ snapshot each time that one refreshes. Own sign-in mode polls Blink itself, at m
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -16,7 +18,7 @@ from blinkpy import api as blink_api
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfDataRate, UnitOfTime
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import (
@@ -26,7 +28,9 @@ from homeassistant.helpers.event import (
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.unit_conversion import DataRateConverter, DurationConverter
+from yarl import URL
 
 from .const import (
     CONF_BLINK_ENTRY_ID,
@@ -52,6 +56,7 @@ from .const import (
     LATENCY_INTERVAL,
     LATENCY_SAMPLES,
     LOGGER,
+    MAX_NETWORK_TESTS_PER_HOUR,
     MIN_SCAN_INTERVAL,
     MODE_LINKED,
     STARTUP_GRACE,
@@ -312,6 +317,8 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
         self._next_speed_test: datetime | None = None
         self._speed_test: asyncio.Task[NetworkReading] | None = None
         self._unsub_timer: CALLBACK_TYPE | None = None
+        # The latency host that did not resolve at the last probe; None when it did.
+        self.latency_error: str | None = None
 
     @property
     def mirrors(self) -> dict[str, str]:
@@ -377,11 +384,26 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
     async def _async_update_data(self) -> NetworkReading:
         host, port = self.latency_target()
         result = await measure_latency(host, port, samples=LATENCY_SAMPLES, timeout=2.0)
-        # An unreachable target is 100 % loss (a measurement), and an unknown latency.
+        # An unreachable target is 100 % loss (a measurement), and an unknown latency. A host
+        # that does not resolve was never tried: loss is unknown too, and the log says why.
+        if result.packet_loss_pct is None:
+            if self.latency_error != host:
+                LOGGER.warning(
+                    "The latency test host %s does not resolve (%s); latency and packet loss "
+                    "are unknown until it does",
+                    host,
+                    result.error,
+                )
+            self.latency_error = host
+        elif self.latency_error is not None:
+            LOGGER.info("The latency test host %s resolves again", host)
+            self.latency_error = None
         self._latency = NetworkReading(
             latency_ms=_rounded(result.median_ms),
             jitter_ms=_rounded(result.jitter_ms),
-            packet_loss_pct=round(result.packet_loss_pct, 1),
+            packet_loss_pct=None
+            if result.packet_loss_pct is None
+            else round(result.packet_loss_pct, 1),
         )
         return self._combined()
 
@@ -441,15 +463,57 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
             self.async_set_updated_data(self._combined())
 
     async def async_run_network_test(self) -> NetworkReading:
-        """Measure latency and speed now; a request while a test runs joins that test."""
-        if self._speed_test is None or self._speed_test.done():
-            self._speed_test = self.config_entry.async_create_background_task(
-                self.hass, self._run_network_test(), f"{DOMAIN} network test"
+        """Measure latency and speed now, on request (action, button, repair).
+
+        A request while a test runs joins that test. Beyond MAX_NETWORK_TESTS_PER_HOUR new tests
+        of this entry in an hour, a request is refused (ServiceValidationError). A test that
+        fails raises HomeAssistantError with the reason; the previous speed figures stay.
+        """
+        test = self._speed_test
+        if test is None or test.done():
+            self.async_check_test_allowed()
+            log = self.hass.data.setdefault(DATA_NETWORK_TESTS, {})
+            log[self.config_entry.entry_id] = [*self._recent_tests(), dt_util.utcnow()]
+            test = self._start_test()
+        return await asyncio.shield(test)
+
+    @callback
+    def _start_test(self) -> asyncio.Task[NetworkReading]:
+        self._speed_test = self.config_entry.async_create_background_task(
+            self.hass, self._run_network_test(), f"{DOMAIN} network test"
+        )
+        return self._speed_test
+
+    def _recent_tests(self) -> list[datetime]:
+        """Start times of this entry's tests on request in the last hour."""
+        now = dt_util.utcnow()
+        # Kept outside the coordinator, so reloading the entry does not reset the count.
+        log = self.hass.data.get(DATA_NETWORK_TESTS, {})
+        return [at for at in log.get(self.config_entry.entry_id, []) if now - at < _HOUR]
+
+    @callback
+    def async_check_test_allowed(self) -> None:
+        """Raise ServiceValidationError when a new test on request would pass the hourly limit.
+
+        A test already running can always be joined.
+        """
+        if self._speed_test is not None and not self._speed_test.done():
+            return
+        recent = self._recent_tests()
+        if len(recent) >= MAX_NETWORK_TESTS_PER_HOUR:
+            wait = recent[0] + _HOUR - dt_util.utcnow()
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="network_test_rate_limited",
+                translation_placeholders={
+                    "limit": str(MAX_NETWORK_TESTS_PER_HOUR),
+                    "minutes": str(max(1, math.ceil(wait.total_seconds() / 60))),
+                },
             )
-        return await asyncio.shield(self._speed_test)
 
     async def _run_network_test(self) -> NetworkReading:
         options = self.config_entry.options
+        failure: HomeAssistantError | None = None
         if not {"download_mbps", "upload_mbps"} <= set(self.mirrors):
             session = async_get_clientsession(self.hass)
             url = options.get(CONF_SPEED_TEST_URL) or probes.DEFAULT_SPEED_URL
@@ -464,24 +528,44 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
                 max_bytes=int(options.get(CONF_MAX_UPLOAD_MB, DEFAULT_MAX_UPLOAD_MB)) * MB,
             )
             if download.error or upload.error:
-                LOGGER.info(
-                    "Speed test against %s failed (download: %s, upload: %s)",
-                    url,
-                    download.error,
-                    upload.error,
+                server = URL(url).host or url
+                LOGGER.warning(
+                    "Speed test against %s failed (download: %s, upload: %s); the previous "
+                    "figures are kept",
+                    server,
+                    download.error or "ok",
+                    upload.error or "ok",
                 )
-            # A failed direction is unknown, never a made-up number.
-            self._speed = NetworkReading(
-                download_mbps=_rounded(download.mbps),
-                upload_mbps=_rounded(upload.mbps),
-                speed_tested_at=dt_util.utcnow(),
-                speed_test_bytes=download.bytes_used + upload.bytes_used,
-            )
+                failure = HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="speed_test_failed",
+                    translation_placeholders={
+                        "server": server,
+                        "download": download.error or "ok",
+                        "upload": upload.error or "ok",
+                    },
+                )
+            else:
+                # Only a complete test replaces the figures and "Last speed test".
+                self._speed = NetworkReading(
+                    download_mbps=_rounded(download.mbps),
+                    upload_mbps=_rounded(upload.mbps),
+                    speed_tested_at=dt_util.utcnow(),
+                    speed_test_bytes=download.bytes_used + upload.bytes_used,
+                )
         interval = self.speed_test_interval
         self._next_speed_test = dt_util.utcnow() + interval if interval else None
         await self._async_save()
         self._schedule_speed_test()
         await self.async_refresh()  # fresh latency too, and every listener hears of it
+        if failure is None and self.latency_error is not None:
+            failure = HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="latency_host_unresolved",
+                translation_placeholders={"host": self.latency_error},
+            )
+        if failure is not None:
+            raise failure
         return self.data
 
     async def _async_save(self) -> None:
@@ -513,8 +597,16 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
     def _speed_test_due(self, _now: datetime) -> None:
         self._unsub_timer = None
         self.config_entry.async_create_background_task(
-            self.hass, self.async_run_network_test(), f"{DOMAIN} scheduled network test"
+            self.hass, self._async_scheduled_test(), f"{DOMAIN} scheduled network test"
         )
+
+    async def _async_scheduled_test(self) -> None:
+        """Run the scheduled test (not counted against the limit: the schedule bounds it)."""
+        test = self._speed_test
+        if test is None or test.done():
+            test = self._start_test()
+        with contextlib.suppress(HomeAssistantError):  # already logged with its reason
+            await asyncio.shield(test)
 
     @callback
     def _cancel_timer(self) -> None:
@@ -524,6 +616,9 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
 
 
 MB = 1_000_000
+_HOUR = timedelta(hours=1)
+# Start times of the network tests on request, per entry (the rate limit).
+DATA_NETWORK_TESTS: HassKey[dict[str, list[datetime]]] = HassKey(f"{DOMAIN}_network_tests")
 
 
 def _rounded(value: float | None) -> float | None:

@@ -1,12 +1,14 @@
 """Actions of Blink Audio Doctor, registered once in `async_setup`.
 
 `async_setup_services` registers every action; each action's handler lives next to its schema.
-Target resolution (`async_resolve_device`) is shared: a camera or Sync Module device, or an entity
-of this integration, of a loaded entry.
+Target resolution (`async_resolve_devices`) is shared: Home Assistant's target helper expands
+entities, devices, areas, floors and labels; what counts is each Blink camera or Sync Module device
+of a loaded entry among them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +16,6 @@ import probatio as vol
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     ATTR_CONFIG_ENTRY_ID,
-    ATTR_DEVICE_ID,
-    ATTR_ENTITY_ID,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
@@ -30,6 +30,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import target as target_helpers
 from homeassistant.util.json import JsonValueType
 
 from .const import (
@@ -63,10 +64,8 @@ from .doctor.rules import fix_order
 from .power_cycle import ActiveCycle, CycleRequest, async_get_power_cycles
 from .readd import async_get_re_adds
 
-_TARGET = {
-    vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string]),
-    vol.Optional(ATTR_ENTITY_ID): cv.comp_entity_ids,
-}
+# Entities, devices, areas, floors and labels, validated as Home Assistant's own actions do.
+_TARGET = cv.ENTITY_SERVICE_FIELDS
 
 # Ranges are checked in the handlers, so that they fail with a translated message.
 POWER_CYCLE_SCHEMA = vol.Schema(
@@ -148,64 +147,119 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 
 @callback
-def async_resolve_device(hass: HomeAssistant, data: dict[str, Any]) -> ResolvedDevice:
-    """The single camera or Sync Module of a loaded entry that the call's target names."""
-    found: dict[tuple[str, str], str | None] = {}
-    for entity_id in data.get(ATTR_ENTITY_ID, []):
-        entry_id, serial, device_id = _from_entity(hass, entity_id)
-        found[entry_id, serial] = device_id
-    for device_id in data.get(ATTR_DEVICE_ID, []):
-        entry_id, serial = _from_device(hass, device_id)
-        found[entry_id, serial] = device_id
-    if not found:
+def async_resolve_devices(hass: HomeAssistant, data: Mapping[str, Any]) -> list[ResolvedDevice]:
+    """Every camera and Sync Module of a loaded entry that the call's target names.
+
+    Entities, devices, areas, floors and labels are expanded by Home Assistant's target helper;
+    a device counts when it is a Blink device (ours, or HA's Blink one in linked mode), an entity
+    through its device. A target that names no Blink camera or Sync Module is refused.
+    """
+    selection = target_helpers.TargetSelection(dict(data))
+    if not selection.has_any_target:
         raise _invalid("no_target")
-    if len(found) > 1:
+    devices = dr.async_get(hass)
+    device_ids, foreign, missing = _targeted_devices(hass, selection)
+    found: dict[tuple[str, str], str] = {}
+    for device_id, named in sorted(device_ids.items()):
+        device = devices.async_get(device_id)
+        if device is None:
+            continue
+        key = _blink_device_key(hass, device)
+        if key is not None:
+            found.setdefault(key, device.id)
+        elif named == device_id:
+            foreign.append(device.name_by_user or device.name or device_id)
+        elif named is not None:
+            foreign.append(named)
+    if not found:
+        if missing:
+            raise _invalid("unknown_device")
+        if foreign:
+            raise _invalid("target_not_ours", target=min(foreign))
+        raise _invalid("no_blink_device_in_target")
+    resolved = [
+        blink_device
+        for (entry_id, serial), device_id in found.items()
+        if (blink_device := _resolved(hass, entry_id, serial, device_id)) is not None
+    ]
+    if not resolved:
+        raise _invalid("unknown_device")
+    return resolved
+
+
+@callback
+def async_resolve_device(hass: HomeAssistant, data: Mapping[str, Any]) -> ResolvedDevice:
+    """The single camera or Sync Module of a loaded entry that the call's target names."""
+    devices = async_resolve_devices(hass, data)
+    if len(devices) > 1:
         raise _invalid("one_device_only")
-    ((entry_id, serial), device_id) = next(iter(found.items()))
-    entry: BlinkAudioDoctorConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.state is not ConfigEntryState.LOADED:
-        raise _invalid("entry_not_loaded")
-    snapshot = entry.runtime_data.account.data
-    camera = None if snapshot is None else snapshot.cameras.get(serial)
-    sync_module = None if snapshot is None else snapshot.sync_modules.get(serial)
-    if camera is None and sync_module is None:
-        raise _invalid("unknown_device")
-    if camera is not None:
-        return ResolvedDevice(
-            entry, serial, device_id, camera.name, camera.product_type, is_camera=True
-        )
-    assert sync_module is not None  # noqa: S101 - narrowed above
-    return ResolvedDevice(entry, serial, device_id, sync_module.name, None, is_camera=False)
+    return devices[0]
 
 
-def _from_entity(hass: HomeAssistant, entity_id: str) -> tuple[str, str, str | None]:
-    entity = er.async_get(hass).async_get(entity_id)
-    if entity is None:
-        if hass.states.get(entity_id) is not None:
-            raise _invalid("target_not_ours", target=entity_id)
-        raise _invalid("unknown_device")
-    if entity.platform != DOMAIN or entity.config_entry_id is None:
-        raise _invalid("target_not_ours", target=entity_id)
-    serial = entity.unique_id.rsplit("-", 1)[0]
-    if serial.startswith(SERVICE_DEVICE_PREFIX):
-        raise _invalid("target_not_ours", target=entity_id)
-    return entity.config_entry_id, serial, entity.device_id
+def _targeted_devices(
+    hass: HomeAssistant, selection: target_helpers.TargetSelection
+) -> tuple[dict[str, str | None], list[str], bool]:
+    """The devices a target reaches, and what was named but is not a Blink device.
+
+    Returns each device id reached with the name to show should it not be a Blink device (None
+    when only an area, floor or label reached it), the named entities without a device, and
+    whether a named entity or device does not exist.
+    """
+    selected = target_helpers.async_extract_referenced_entity_ids(hass, selection)
+    entities = er.async_get(hass)
+    devices: dict[str, str | None] = dict.fromkeys(
+        selected.referenced_devices - selected.missing_devices
+    )
+    devices.update({device_id: device_id for device_id in selection.device_ids & devices.keys()})
+    foreign: list[str] = []
+    missing = bool(selected.missing_devices)
+    for entity_id in selected.referenced | selected.indirectly_referenced:
+        entity = entities.async_get(entity_id)
+        named = entity_id in selected.referenced
+        if entity is not None and entity.device_id is not None:
+            if named or entity.device_id not in devices:
+                devices[entity.device_id] = entity_id if named else None
+        elif named and entity is None and hass.states.get(entity_id) is None:
+            missing = True
+        elif named:
+            foreign.append(entity_id)
+    return devices, foreign, missing
 
 
-def _from_device(hass: HomeAssistant, device_id: str) -> tuple[str, str]:
-    device = dr.async_get(hass).async_get(device_id)
-    if device is None:
-        raise _invalid("unknown_device")
+def _blink_device_key(
+    hass: HomeAssistant, device: dr.DeviceEntry | dr.ChildDeviceEntry
+) -> tuple[str, str] | None:
+    """(our entry id, serial) of a Blink camera or Sync Module device; None for any other."""
     serials = [
         value
         for domain, value in device.identifiers
         if domain in (DOMAIN, BLINK_DOMAIN) and not value.startswith(SERVICE_DEVICE_PREFIX)
     ]
+    if not serials:
+        return None
     for entry in hass.config_entries.async_entries(DOMAIN):
-        linked_to = entry.data.get(CONF_BLINK_ENTRY_ID)
-        if serials and device.config_entry_id in (entry.entry_id, linked_to):
+        if device.config_entry_id in (entry.entry_id, entry.data.get(CONF_BLINK_ENTRY_ID)):
             return entry.entry_id, serials[0]
-    raise _invalid("target_not_ours", target=device.name_by_user or device.name or device_id)
+    return None
+
+
+def _resolved(
+    hass: HomeAssistant, entry_id: str, serial: str, device_id: str | None
+) -> ResolvedDevice | None:
+    """The device of a loaded entry by serial; None when it is not on the account (any more)."""
+    entry: BlinkAudioDoctorConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.state is not ConfigEntryState.LOADED:
+        raise _invalid("entry_not_loaded")
+    snapshot = entry.runtime_data.account.data
+    camera = None if snapshot is None else snapshot.cameras.get(serial)
+    if camera is not None:
+        return ResolvedDevice(
+            entry, serial, device_id, camera.name, camera.product_type, is_camera=True
+        )
+    sync_module = None if snapshot is None else snapshot.sync_modules.get(serial)
+    if sync_module is not None:
+        return ResolvedDevice(entry, serial, device_id, sync_module.name, None, is_camera=False)
+    return None
 
 
 # ------------------------------------------------------------------------------ power cycle
@@ -299,17 +353,10 @@ def async_resolve_device_by_serial(
     hass: HomeAssistant, entry_id: str, serial: str
 ) -> ResolvedDevice:
     """A device of an entry, by serial (our own callers: button, repair flow)."""
-    entry: BlinkAudioDoctorConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.state is not ConfigEntryState.LOADED:
-        raise _invalid("entry_not_loaded")
-    snapshot = entry.runtime_data.account.data
-    camera = None if snapshot is None else snapshot.cameras.get(serial)
-    sync_module = None if snapshot is None else snapshot.sync_modules.get(serial)
-    if camera is not None:
-        return ResolvedDevice(entry, serial, None, camera.name, camera.product_type, is_camera=True)
-    if sync_module is not None:
-        return ResolvedDevice(entry, serial, None, sync_module.name, None, is_camera=False)
-    raise _invalid("unknown_device")
+    device = _resolved(hass, entry_id, serial, None)
+    if device is None:
+        raise _invalid("unknown_device")
+    return device
 
 
 # --------------------------------------------------------------------------------- re-add
@@ -350,8 +397,12 @@ def _loaded_entries(hass: HomeAssistant, entry_id: str | None) -> list[BlinkAudi
 
 async def _async_run_network_test(call: ServiceCall) -> ServiceResponse:
     """Measure latency and speed now (a test already running is joined, not repeated)."""
+    entries = _loaded_entries(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    # Over the limit for any entry: refused before anything runs.
+    for entry in entries:
+        entry.runtime_data.network.async_check_test_allowed()
     results: list[JsonValueType] = []
-    for entry in _loaded_entries(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID)):
+    for entry in entries:
         reading = await entry.runtime_data.network.async_run_network_test()
         results.append({"entry_id": entry.entry_id, "title": entry.title, **reading.as_response()})
     return {"results": results}
@@ -359,11 +410,15 @@ async def _async_run_network_test(call: ServiceCall) -> ServiceResponse:
 
 async def _async_run_diagnostics(call: ServiceCall) -> ServiceResponse:
     """Fresh, cheap data and the full report per camera: verdict, findings, fix order."""
-    only: str | None = None
-    if call.data.get(ATTR_DEVICE_ID) or call.data.get(ATTR_ENTITY_ID):
-        device = async_resolve_device(call.hass, dict(call.data))
-        entries = [device.entry]
-        only = device.serial
+    # Targeted serials per entry; None: every camera of the entries.
+    only: dict[str, set[str]] | None = None
+    if target_helpers.TargetSelection(dict(call.data)).has_any_target:
+        only = {}
+        entries: list[BlinkAudioDoctorConfigEntry] = []
+        for device in async_resolve_devices(call.hass, call.data):
+            if device.entry.entry_id not in only:
+                entries.append(device.entry)
+            only.setdefault(device.entry.entry_id, set()).add(device.serial)
     else:
         entries = _loaded_entries(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     cameras: list[JsonValueType] = []
@@ -376,10 +431,10 @@ async def _async_run_diagnostics(call: ServiceCall) -> ServiceResponse:
         for serial, health in entry.runtime_data.health.cameras.items():
             camera = snapshot.cameras.get(serial) if snapshot else None
             # A Sync Module as target: the report of each of its cameras.
-            if only is not None and only not in (
+            if only is not None and not only[entry.entry_id] & {
                 serial,
                 camera.sync_module_serial if camera else None,
-            ):
+            }:
                 continue
             cameras.append(
                 {

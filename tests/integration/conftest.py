@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import pytest
@@ -91,6 +92,19 @@ def network_probes_at_the_simulator(
     monkeypatch.setattr(probes, "blink_rest_host", lambda _region: "127.0.0.1")
     monkeypatch.setattr(coordinator, "DEFAULT_LATENCY_PORT", sim.tcp_port)
     monkeypatch.setattr(probes, "DEFAULT_SPEED_URL", sim.url)
+
+
+@pytest.fixture
+def unknown_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names under .invalid fail as a resolver fails them (the test harness blocks DNS)."""
+    resolve = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str) and host.endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 @pytest.fixture

@@ -286,6 +286,7 @@ async def test_options_change_thresholds_and_plugs_and_apply_at_once(
     assert not any(f.startswith(f"{battery_camera.name} (") for f in fields)
     assert "scan_interval" not in fields  # linked mode does not poll
 
+    hass.states.async_set("switch.mini_plug", "on")  # the plug must exist
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {

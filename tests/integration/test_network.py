@@ -16,7 +16,7 @@ from homeassistant.const import (
     UnitOfDataRate,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -26,10 +26,13 @@ from blink_cloud_sim.server import SimServer
 from custom_components.blink_audio_doctor.const import (
     CONF_LATENCY_HOST,
     CONF_LATENCY_PORT,
+    CONF_MAX_DOWNLOAD_MB,
+    CONF_MAX_UPLOAD_MB,
     CONF_MIRROR_DOWNLOAD,
     CONF_MIRROR_UPLOAD,
     CONF_SPEED_TEST_HOURS,
     DOMAIN,
+    MAX_NETWORK_TESTS_PER_HOUR,
     SERVICE_DEVICE_PREFIX,
 )
 
@@ -54,6 +57,9 @@ async def reconfigure_options(hass: HomeAssistant, entry: ConfigEntry, **changes
     hass.config_entries.async_update_entry(entry, options={**entry.options, **changes})
     await hass.config_entries.async_reload(entry.entry_id)
     await settle(hass)
+
+
+SPEED_SENSORS = ("download", "upload", "last_speed_test")
 
 
 def free_port() -> int:
@@ -115,16 +121,81 @@ async def test_a_network_test_measures_speed_and_a_second_request_joins_it(
     assert first.speed_test_bytes <= (25 + 10) * 1_000_000
 
 
-async def test_a_failed_speed_test_is_unknown_not_a_made_up_number(
-    hass: HomeAssistant, blink_sim: SimServer, own_entry: ConfigEntry
+async def test_a_failed_speed_test_is_an_error_and_keeps_the_last_figures(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    own_entry: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     await settle(hass)
-    blink_sim.world.inject_fault("probe_down", status=503)
-    reading = await own_entry.runtime_data.network.async_run_network_test()
+    await hass.services.async_call(DOMAIN, "run_network_test", {}, blocking=True)
     await settle(hass)
-    assert reading.download_mbps is None
-    assert internet(hass, own_entry, "download") == STATE_UNKNOWN
-    assert float(internet(hass, own_entry, "upload")) > 1
+    before = {key: internet(hass, own_entry, key) for key in SPEED_SENSORS}
+    assert float(before["download"]) > 1
+
+    freezer.tick(timedelta(minutes=5))
+    blink_sim.world.inject_fault("probe_down", status=503)
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(DOMAIN, "run_network_test", {}, blocking=True)
+    assert raised.value.translation_key == "speed_test_failed"
+    assert "http_503" in str(raised.value)  # the reason, in the translated message
+    await settle(hass)
+    # "Last speed test" and the figures stay those of the last test that worked.
+    assert {key: internet(hass, own_entry, key) for key in SPEED_SENSORS} == before
+
+
+async def test_a_latency_host_that_does_not_resolve_is_unknown_not_full_loss(
+    hass: HomeAssistant,
+    own_entry: ConfigEntry,
+    unknown_names: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await reconfigure_options(hass, own_entry, **{CONF_LATENCY_HOST: "no-such-host.invalid"})
+    # Nothing was sent, so nothing was lost: unknown, not "100 % packet loss".
+    assert internet(hass, own_entry, "packet_loss") == STATE_UNKNOWN
+    assert internet(hass, own_entry, "latency") == STATE_UNKNOWN
+    assert "no-such-host.invalid does not resolve" in caplog.text
+    # Asked for a network test, the action says why (the speed figures still arrive).
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(DOMAIN, "run_network_test", {}, blocking=True)
+    assert raised.value.translation_key == "latency_host_unresolved"
+    assert "no-such-host.invalid" in str(raised.value)
+    await settle(hass)
+    assert float(internet(hass, own_entry, "download")) > 1
+
+
+async def test_network_tests_on_request_are_limited_per_hour(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    own_entry: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # Small tests, so that the limit is reached quickly.
+    await reconfigure_options(hass, own_entry, **{CONF_MAX_DOWNLOAD_MB: 1, CONF_MAX_UPLOAD_MB: 1})
+    button = er.async_get(hass).async_get_entity_id(
+        "button", DOMAIN, f"{SERVICE_DEVICE_PREFIX}{own_entry.entry_id}-run_network_test"
+    )
+    assert button is not None
+    for _ in range(MAX_NETWORK_TESTS_PER_HOUR):
+        await hass.services.async_call(DOMAIN, "run_network_test", {}, blocking=True)
+        freezer.tick(timedelta(minutes=1))
+    tests_run = blink_sim.world.endpoint_counts()["probe_down"]
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(DOMAIN, "run_network_test", {}, blocking=True)
+    assert raised.value.translation_key == "network_test_rate_limited"
+    assert "56 minutes" in str(raised.value)
+    # The button goes through the same limit, and reloading the entry does not reset it.
+    await hass.config_entries.async_reload(own_entry.entry_id)
+    await settle(hass)
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+    await settle(hass)
+    assert blink_sim.world.endpoint_counts()["probe_down"] == tests_run  # nothing more pulled
+
+    freezer.tick(timedelta(minutes=57))  # an hour after the first test
+    await hass.services.async_call(DOMAIN, "run_network_test", {}, blocking=True)
+    assert blink_sim.world.endpoint_counts()["probe_down"] > tests_run
 
 
 async def test_speed_tests_follow_a_schedule_that_survives_a_restart(

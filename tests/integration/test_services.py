@@ -10,8 +10,11 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import floor_registry as fr
+from homeassistant.helpers import label_registry as lr
 
 from blink_cloud_sim.server import SimServer
 from custom_components.blink_audio_doctor.const import CONF_PLUGS, DOMAIN
@@ -208,3 +211,80 @@ async def test_re_add_bad_input(hass: HomeAssistant, own_entry: ConfigEntry, plu
     assert response is not None
     err = await refused(hass, "re_add_camera", {"entity_id": garden}, plugs)
     assert err.translation_key == "re_add_already_open"
+
+
+def device_of(hass: HomeAssistant, serial: str) -> str:
+    """The device our entities of a camera or Sync Module belong to (Blink's when linked)."""
+    entity = er.async_get(hass).async_get(online_sensor(hass, serial))
+    assert entity is not None
+    assert entity.device_id is not None
+    return entity.device_id
+
+
+async def diagnosed(hass: HomeAssistant, target: dict[str, Any]) -> set[str]:
+    """Serials of the cameras run_diagnostics reports for a target."""
+    response = await hass.services.async_call(
+        DOMAIN, "run_diagnostics", target, blocking=True, return_response=True
+    )
+    assert response is not None
+    return {camera["serial"] for camera in response["cameras"]}  # type: ignore[index, union-attr]
+
+
+async def test_areas_floors_and_labels_reach_the_blink_cameras_in_them(
+    hass: HomeAssistant, any_entry: ConfigEntry, plugs: Plugs
+) -> None:
+    floor = fr.async_get(hass).async_create("Ground floor")
+    garden = ar.async_get(hass).async_create("Garden", floor_id=floor.floor_id)
+    label = lr.async_get(hass).async_create("Outdoor")
+    devices = dr.async_get(hass)
+    devices.async_update_device(device_of(hass, GARDEN), area_id=garden.id)
+    devices.async_update_device(device_of(hass, DRIVEWAY), labels={label.label_id})
+
+    assert await diagnosed(hass, {"area_id": garden.id}) == {GARDEN}
+    assert await diagnosed(hass, {"floor_id": floor.floor_id}) == {GARDEN}
+    assert await diagnosed(hass, {"label_id": label.label_id}) == {DRIVEWAY}
+    assert await diagnosed(hass, {"area_id": garden.id, "label_id": label.label_id}) == {
+        GARDEN,
+        DRIVEWAY,
+    }
+    # power_cycle resolves the area to Garden, then refuses: it runs on batteries.
+    err = await refused(hass, "power_cycle", {"area_id": garden.id}, plugs)
+    assert err.translation_key == "battery_device"
+    # Two cameras where the action takes one.
+    err = await refused(
+        hass, "power_cycle", {"floor_id": floor.floor_id, "label_id": label.label_id}, plugs
+    )
+    assert err.translation_key == "one_device_only"
+
+
+async def test_a_target_without_a_blink_camera_is_refused(
+    hass: HomeAssistant, own_entry: ConfigEntry, plugs: Plugs
+) -> None:
+    empty = ar.async_get(hass).async_create("Attic")
+    # The plugs are in the kitchen: an area with devices and entities, none of them Blink's.
+    kitchen = ar.async_get(hass).async_create("Kitchen")
+    for serial in (HALLWAY, DRIVEWAY):
+        er.async_get(hass).async_update_entity(plugs.entity(serial), area_id=kitchen.id)
+    for target in ({"area_id": empty.id}, {"area_id": kitchen.id}, {"label_id": "no_such_label"}):
+        err = await refused(hass, "power_cycle", target, plugs)
+        assert err.translation_key == "no_blink_device_in_target"
+        assert "no Blink camera" in str(err)
+        err = await refused(hass, "run_diagnostics", target)
+        assert err.translation_key == "no_blink_device_in_target"
+
+
+async def test_device_targets_use_no_deprecated_registry_api(
+    hass: HomeAssistant,
+    linked_entry: ConfigEntry,
+    core_blink: ConfigEntry,
+    plugs: Plugs,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        ("blink", GARDEN), core_blink.entry_id
+    )
+    assert device is not None
+    caplog.clear()
+    err = await refused(hass, "power_cycle", {"device_id": device.id}, plugs)
+    assert err.translation_key == "battery_device"
+    assert "deprecated" not in caplog.text

@@ -7,7 +7,8 @@ Latency: ``samples`` TCP connections (plus a TLS handshake when asked) to a host
 sample is the time from ``connect()`` until the connection (and the handshake) is established;
 the name is resolved once before the first sample and that time is not counted. No ICMP, so no
 privileges are needed. A refused, unreachable or timed-out attempt is a lost sample; nothing is
-raised for network failures.
+raised for network failures. A name that does not resolve is no measurement at all: loss and
+latency are unknown (None), not 100 % loss, since no packet was ever sent.
 
 Speed: sized transfers against a Cloudflare-style endpoint (``GET {base}/__down?bytes=N`` and
 ``POST {base}/__up``). The payload starts small and grows, each round aimed by the rate just
@@ -89,16 +90,17 @@ class LatencyResult:
         median_ms: Median connect time of the successful attempts; None when all failed.
         jitter_ms: Mean absolute difference between consecutive successful samples; None
             with fewer than two successes.
-        packet_loss_pct: Failed or timed-out attempts as a percentage of all attempts.
+        packet_loss_pct: Failed or timed-out attempts as a percentage of all attempts; None
+            when no attempt could be made (the host name did not resolve).
         samples: Number of successful attempts.
-        attempts: Number of attempts made.
+        attempts: Number of attempts made (0 when the host name did not resolve).
         error: Reason of the most recent failed attempt (for example ``"timeout"``,
             ``"connection_refused"``, ``"dns_error"``); None when every attempt succeeded.
     """
 
     median_ms: float | None
     jitter_ms: float | None
-    packet_loss_pct: float
+    packet_loss_pct: float | None
     samples: int
     attempts: int
     error: str | None = None
@@ -236,7 +238,8 @@ async def measure_latency(  # noqa: PLR0913 - each knob is a documented option
     """Measure connect latency, jitter and loss with ``samples`` TCP (or TCP + TLS) connects.
 
     The host name is resolved once, outside the timed part; the first address the resolver
-    returns is used for every attempt. A failed resolution counts every attempt as lost.
+    returns is used for every attempt. A failed resolution makes no attempt: loss and latency
+    are unknown and ``error`` is ``"dns_error"``.
 
     Args:
         host: Host name or IP address, e.g. ``blink_rest_host(region)``.
@@ -267,7 +270,7 @@ async def measure_latency(  # noqa: PLR0913 - each knob is a documented option
     except OSError, TimeoutError, ValueError:  # ValueError: IDNA encoding of a bad name
         infos = []
     if not infos:
-        return LatencyResult(None, None, 100.0, 0, samples, ERROR_DNS)
+        return LatencyResult(None, None, None, 0, 0, ERROR_DNS)
     family, _, _, _, address = infos[0]
 
     context: ssl.SSLContext | None = None
