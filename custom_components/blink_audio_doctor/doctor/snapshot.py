@@ -360,9 +360,9 @@ class _Builder:
 
         self.cameras[serial] = CameraSnapshot(
             serial=serial,
-            name=_first(
-                _text(_get(camera, "name")),
+            name=_first(  # a rename shows in the homescreen first; blinkpy keeps the old name
                 _text(_key(device, "name")),
+                _text(_get(camera, "name")),
                 _text(_key(config, "name")),
             ),
             product_type=product_type,
