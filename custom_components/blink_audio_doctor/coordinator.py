@@ -7,6 +7,7 @@ snapshot each time that one refreshes. Own sign-in mode polls Blink itself, at m
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -568,7 +569,7 @@ _HOMESCREEN_LISTS = ("cameras", "owls", "doorbells", "sync_modules")
 
 def _lists_devices(homescreen: object) -> bool:
     """Whether a homescreen is Blink's device list (not an error answer stored in its place)."""
-    return isinstance(homescreen, dict) and any(
+    return isinstance(homescreen, Mapping) and any(
         isinstance(homescreen.get(key), list) for key in _HOMESCREEN_LISTS
     )
 
