@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
@@ -15,6 +16,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import BLINK_DOMAIN, DOMAIN, SERVICE_DEVICE_PREFIX
 from .coordinator import AccountCoordinator, NetworkCoordinator, source_issue_id
 from .data import BlinkAudioDoctorConfigEntry, BlinkAudioDoctorData
+from .entity import async_attach_to_blink_devices
 from .health import HealthMonitor
 from .power_cycle import async_get_power_cycles, async_setup_power_cycles
 from .readd import async_get_re_adds, async_setup_re_adds, serials_being_re_added
@@ -47,6 +49,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigEn
         await account.async_refresh()
         account.async_follow_blink()
         entry.async_on_unload(account.async_stop_following)
+        entry.async_on_unload(
+            account.async_add_listener(partial(async_attach_to_blink_devices, account))
+        )
     else:
         await account.async_config_entry_first_refresh()
     network = NetworkCoordinator(hass, entry, account)

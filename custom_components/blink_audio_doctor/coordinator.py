@@ -9,18 +9,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import ClientError
-from blinkpy import api as blink_api
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import (
+    SIGNAL_CONFIG_ENTRY_CHANGED,
+    ConfigEntry,
+    ConfigEntryChange,
+    ConfigEntryState,
+)
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfDataRate, UnitOfTime
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.event import (
     async_track_point_in_utc_time,
     async_track_state_change_event,
@@ -107,6 +112,7 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         )
         self._unsub_core: CALLBACK_TYPE | None = None
         self._unsub_state: CALLBACK_TYPE | None = None
+        self._unsub_removed: CALLBACK_TYPE | None = None
 
     async def _async_setup(self) -> None:
         if self.own_session is not None:
@@ -137,6 +143,12 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         ir.async_delete_issue(self.hass, DOMAIN, source_issue_id(self.config_entry.entry_id))
         if not core.last_update_success:
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="blink_update_failed")
+        if not _lists_devices(blink.homescreen):
+            # blinkpy keeps Blink's error answer (401, 429) as its homescreen and still moves its
+            # refresh time on: nothing new arrived, so the last good snapshot stands as it was.
+            if self.data is not None:
+                return self.data
+            raise UpdateFailed(translation_domain=DOMAIN, translation_key="blink_update_failed")
         # blinkpy records when it last refreshed; that is how old the data is.
         refreshed = getattr(blink, "last_refresh", None)
         taken_at = (
@@ -162,25 +174,47 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
     async def async_refresh_now(self) -> None:
         """Fresh Blink data now, for a user who asked (check again, diagnostics, power cycle).
 
-        Own sign-in refreshes our session. In linked mode HA's Blink integration lets blinkpy
-        refresh only once per scan interval, so one homescreen request is made with blinkpy's
-        API helper on its object (whose own data is left alone); the fresh homescreen (online
-        state, Wi-Fi and Sync Module bars) is read together with the rest of the last refresh.
+        Own sign-in refreshes our session. Linked mode asks HA's Blink integration to refresh
+        through its own coordinator, never with a request of ours on its blinkpy object, so
+        nothing of ours can race its polls or its token refresh. Its blinkpy refreshes at most
+        once per its scan interval: before that, asking would only postpone its next poll, so
+        the last refresh stands (a reading is only as new as Blink's answer).
         """
         if self.own_session is not None:
             await self.async_refresh()
             return
+        blink_entry_id = self.config_entry.data[CONF_BLINK_ENTRY_ID]
         try:
-            blink = linked_blink(self.hass, self.config_entry.data[CONF_BLINK_ENTRY_ID])
-            response = await blink_api.request_homescreen(blink, force=True)
-            homescreen = await response.json() if response is not None else None
-        except SourceUnavailableError, ClientError, TimeoutError, ValueError, AttributeError:
-            homescreen = None
-        if not isinstance(homescreen, dict):
-            await self.async_refresh()  # the last data, or why it cannot be read
+            blink = linked_blink(self.hass, blink_entry_id)
+            core = linked_coordinator(self.hass, blink_entry_id)
+        except SourceUnavailableError:
+            await self.async_refresh()  # says why it cannot be read
             return
-        fresh = _WithHomescreen(blink, homescreen)
-        self.async_set_updated_data(snapshot_from_blink(fresh, now=dt_util.utcnow()))
+        if _refresh_due(blink):
+            # Its listeners, ours among them, hear of the outcome.
+            await core.async_request_refresh()
+            return
+        await self.async_refresh()
+
+    def longest_without_fresh_data(self) -> float:
+        """Seconds HA's Blink may go without refreshing (linked mode; 0 for own sign-in).
+
+        Linked mode gets fresh data only when HA's Blink refreshes: every poll of its
+        coordinator, and no more often than its blinkpy's refresh rate (its scan interval).
+        """
+        if self.own_session is not None:
+            return 0.0
+        blink_entry_id = self.config_entry.data[CONF_BLINK_ENTRY_ID]
+        try:
+            blink = linked_blink(self.hass, blink_entry_id)
+            core = linked_coordinator(self.hass, blink_entry_id)
+        except SourceUnavailableError:
+            return 0.0
+        interval = core.update_interval.total_seconds() if core.update_interval else 0.0
+        rate = getattr(blink, "refresh_rate", None)
+        if isinstance(rate, int | float) and not isinstance(rate, bool):
+            return max(interval, float(rate))
+        return interval
 
     @callback
     def async_follow_blink(self) -> None:
@@ -190,7 +224,19 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         )
         if blink_entry is not None:
             self._unsub_state = blink_entry.async_on_state_change(self._blink_state_changed)
+        # Its state callbacks end with the unload; only this signal tells it was removed.
+        self._unsub_removed = async_dispatcher_connect(
+            self.hass, SIGNAL_CONFIG_ENTRY_CHANGED, self._config_entry_changed
+        )
         self._subscribe_core()
+
+    @callback
+    def _config_entry_changed(self, change: ConfigEntryChange, entry: ConfigEntry) -> None:
+        if (
+            change is ConfigEntryChange.REMOVED
+            and entry.entry_id == self.config_entry.data[CONF_BLINK_ENTRY_ID]
+        ):
+            self._blink_state_changed()
 
     @callback
     def _subscribe_core(self) -> None:
@@ -225,7 +271,8 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         except UpdateFailed as err:
             self.async_set_update_error(err)
             return
-        self.async_set_updated_data(snapshot)
+        if snapshot is not self.data:
+            self.async_set_updated_data(snapshot)
 
     @callback
     def async_stop_following(self) -> None:
@@ -234,6 +281,9 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         if self._unsub_state is not None:
             self._unsub_state()
             self._unsub_state = None
+        if self._unsub_removed is not None:
+            self._unsub_removed()
+            self._unsub_removed = None
 
     @callback
     def _store_tokens(self, login: dict[str, Any]) -> None:
@@ -241,16 +291,6 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         self.hass.config_entries.async_update_entry(
             self.config_entry, data={**self.config_entry.data, CONF_LOGIN: login}
         )
-
-
-class _WithHomescreen:
-    """A blinkpy Blink object seen through a newer homescreen than its own (read-only)."""
-
-    def __init__(self, blink: Any, homescreen: dict[str, Any]) -> None:
-        self.homescreen = homescreen
-        self.cameras = blink.cameras
-        self.sync = blink.sync
-        self.auth = blink.auth
 
 
 @dataclass(frozen=True, slots=True)
@@ -619,6 +659,23 @@ MB = 1_000_000
 _HOUR = timedelta(hours=1)
 # Start times of the network tests on request, per entry (the rate limit).
 DATA_NETWORK_TESTS: HassKey[dict[str, list[datetime]]] = HassKey(f"{DOMAIN}_network_tests")
+_HOMESCREEN_LISTS = ("cameras", "owls", "doorbells", "sync_modules")
+
+
+def _lists_devices(homescreen: object) -> bool:
+    """Whether a homescreen is Blink's device list (not an error answer stored in its place)."""
+    return isinstance(homescreen, Mapping) and any(
+        isinstance(homescreen.get(key), list) for key in _HOMESCREEN_LISTS
+    )
+
+
+def _refresh_due(blink: Any) -> bool:
+    """Whether HA's Blink's blinkpy would send requests on its next (unforced) refresh."""
+    check = getattr(blink, "check_if_ok_to_update", None)
+    try:
+        return bool(check()) if callable(check) else True
+    except Exception:  # noqa: BLE001 - a foreign object's method may raise anything
+        return True
 
 
 def _rounded(value: float | None) -> float | None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -159,6 +160,43 @@ def async_add_entities_for_new_devices(
 
     add_new()
     coordinator.config_entry.async_on_unload(coordinator.async_add_listener(add_new))
+
+
+@callback
+def async_attach_to_blink_devices(coordinator: AccountCoordinator) -> None:
+    """Linked mode: move our entities onto the device HA's Blink now has for their camera.
+
+    A camera new to the account is in Blink's homescreen (and so gets our entities) before HA's
+    Blink integration makes a device for it, which it does only when it reloads. Until then our
+    entities sit on a device of ours; once Blink's device exists, that one is left empty and
+    removed, so the camera never shows as two devices.
+    """
+    if not coordinator.linked:
+        return
+    hass = coordinator.hass
+    entry = coordinator.config_entry
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    for own in dr.async_entries_for_config_entry(devices, entry.entry_id):
+        blink_device = next(
+            (
+                device
+                for domain, serial in own.identifiers
+                if domain == DOMAIN
+                and (
+                    device := devices.async_get_device_by_identifier(
+                        (BLINK_DOMAIN, serial), entry.data[CONF_BLINK_ENTRY_ID]
+                    )
+                )
+                is not None
+            ),
+            None,
+        )
+        if blink_device is None:
+            continue
+        for entity in er.async_entries_for_device(entities, own.id, include_disabled_entities=True):
+            entities.async_update_entity(entity.entity_id, device_id=blink_device.id)
+        devices.async_remove_device(own.id)
 
 
 class InternetEntity(CoordinatorEntity[NetworkCoordinator]):

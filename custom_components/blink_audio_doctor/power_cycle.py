@@ -440,7 +440,9 @@ class PowerCycleManager:
         """Wait until Blink reports the device online; ask Blink at most every 31 s.
 
         Returns the seconds from plug-on to online, or None at time-out. Only data Blink gave
-        after the plug came back on counts (older data may still show the device online).
+        after the plug came back on counts (older data may still show the device online). In
+        linked mode HA's Blink refreshes on its own schedule, so the wait lasts until at least
+        one of its refreshes after plug-on, whatever the time-out.
         """
         request = cycle.request
         entry = self.hass.config_entries.async_get_entry(request.entry_id)
@@ -449,7 +451,9 @@ class PowerCycleManager:
         account = entry.runtime_data.account
         # Refreshes someone else asks for (HA's Blink polls, our own poll) count too.
         unsub = account.async_add_listener(cycle.waiter.wake)
-        deadline = on_at + request.timeout
+        deadline = on_at + max(
+            request.timeout, account.longest_without_fresh_data() + STATUS_POLL_SECONDS
+        )
         next_ask = on_at + STATUS_POLL_SECONDS
         try:
             while True:

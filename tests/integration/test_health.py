@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -33,6 +34,7 @@ from custom_components.blink_audio_doctor.const import (
 from custom_components.blink_audio_doctor.health import issue_id, notification_id
 
 from .conftest import setup_own
+from .power_helpers import tick
 from .test_entities import GARDEN, HALLWAY, SYNC_MODULE, next_poll, state
 
 
@@ -382,6 +384,8 @@ async def test_run_diagnostics_reports_each_camera_with_values_and_fix_order(
     await healthy_start(hass, any_entry)
     blink_sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
     garden = state_entity(hass, GARDEN)
+    # Linked mode asks HA's Blink, which refreshes once its scan interval has passed.
+    freezer.tick(timedelta(seconds=301))
     report = await _diagnostics(hass, {"entity_id": garden})
     # Fresh data was fetched for the report: the weak Wi-Fi is measured at once.
     (camera,) = report["cameras"]
@@ -403,6 +407,7 @@ async def test_run_diagnostics_reports_each_camera_with_values_and_fix_order(
     }
     # A Sync Module as target: the report of the cameras on its network (all four here).
     blink_sim.world.delete_camera("G8T40000DOOR0001")
+    await tick(hass, freezer, 301, step=5)  # HA's Blink polls (its last refresh was just now)
     sync_sensor = our_id(hass, "binary_sensor", SYNC_MODULE, "online")
     on_sync = await _diagnostics(hass, {"entity_id": sync_sensor})
     assert {c["name"] for c in on_sync["cameras"]} == {"Garden", "Hallway", "Driveway"}

@@ -213,8 +213,9 @@ class _Builder:
             if sync_serial is not None and sync_serial in self.sync_modules:
                 sync_module_serial = sync_serial
 
-        # The camera's name: blinkpy's, else the homescreen's, else the config response's.
-        name = first(text(get_attr(camera, "name")), text(get_key(device, "name")), config.name)
+        # The camera's name: a rename shows in the homescreen first (blinkpy keeps a Mini's old
+        # name), then blinkpy's, then the config response's.
+        name = first(text(get_key(device, "name")), text(get_attr(camera, "name")), config.name)
 
         self.cameras[serial] = CameraSnapshot(
             serial=serial,
