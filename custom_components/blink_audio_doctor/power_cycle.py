@@ -210,7 +210,7 @@ class PowerCycleManager:
         for cycle in cycles:
             cycle.interrupt()
         await self._async_wait_for([cycle.plug_on for cycle in cycles], deadline)
-        for plug in self.pending:
+        for plug in list(self.pending):  # a recovery may end (and drop its record) at once
             if plug not in self.active:
                 self._start_recovery(plug)  # joins a recovery under way
         for waiter in self._recovery_waiters.values():

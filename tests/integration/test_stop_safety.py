@@ -162,6 +162,31 @@ async def test_stop_turns_on_a_plug_whose_record_is_not_due_yet(
     assert pending(hass_storage) == {}
 
 
+async def test_stop_clears_the_record_of_a_plug_someone_turned_on_already(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
+) -> None:
+    """A record not due yet whose plug was switched on by hand: the stop just drops it."""
+    stored(
+        hass_storage,
+        power_cycle.STORAGE_KEY,
+        {
+            "pending": {
+                PLUG: {"turn_on_at": world_clock() + 300, "serial": HALLWAY},
+                "switch.sync_plug": {"turn_on_at": world_clock() + 300, "serial": HALLWAY},
+            }
+        },
+    )
+    plugs = await async_setup_plugs(hass, None)
+    assert await async_setup_component(hass, DOMAIN, {})
+    await tick(hass, freezer, 5)
+
+    await hass.async_stop()
+
+    assert plugs.state(HALLWAY) == STATE_ON
+    assert pending(hass_storage) == {}
+    assert plugs.power_log == []
+
+
 async def test_stop_does_not_hang_on_an_unreachable_plug_and_keeps_its_record(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
 ) -> None:
