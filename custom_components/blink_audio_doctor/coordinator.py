@@ -77,6 +77,7 @@ from .source import (
     linked_blink,
     linked_coordinator,
 )
+from .stored import async_load_mapping, utc_datetime
 
 if TYPE_CHECKING:
     from .data import BlinkAudioDoctorConfigEntry
@@ -391,14 +392,16 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
 
     async def async_start(self) -> None:
         """Restore the last speed figures and the schedule; measure latency in the background."""
-        stored = await self._store.async_load() or {}
+        # Damaged values read as unknown (a schedule that cannot be read starts anew).
+        stored = await async_load_mapping(self._store)
+        tested_bytes = stored.get("speed_test_bytes")
         self._speed = NetworkReading(
             download_mbps=_float_or_none(stored.get("download_mbps")),
             upload_mbps=_float_or_none(stored.get("upload_mbps")),
-            speed_tested_at=dt_util.parse_datetime(stored.get("speed_tested_at") or ""),
-            speed_test_bytes=stored.get("speed_test_bytes"),
+            speed_tested_at=utc_datetime(stored.get("speed_tested_at")),
+            speed_test_bytes=tested_bytes if type(tested_bytes) is int else None,
         )
-        stored_next = dt_util.parse_datetime(stored.get("next_speed_test") or "")
+        stored_next = utc_datetime(stored.get("next_speed_test"))
         now = dt_util.utcnow()
         if self.speed_test_interval is None:
             self._next_speed_test = None

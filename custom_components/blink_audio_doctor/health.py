@@ -35,11 +35,13 @@ from .const import (
     CONF_NOTIFICATIONS,
     CONF_UNHEALTHY_AFTER,
     DOMAIN,
+    LOGGER,
     STALE_AFTER_POLLS,
 )
 from .doctor.hysteresis import HealthTracker, advance
 from .doctor.model import AccountSnapshot, Diagnosis, Finding, Thresholds, Verdict
 from .doctor.rules import diagnose
+from .stored import async_load_mapping
 
 if TYPE_CHECKING:
     from .coordinator import AccountCoordinator, NetworkCoordinator
@@ -145,12 +147,15 @@ class HealthMonitor:
     async def async_start(self) -> None:
         """Restore the debounce state, judge once, and follow both coordinators."""
         async_delete_issues_named_by_serial(self.hass, self.entry.entry_id)
-        stored = await self._store.async_load() or {}
+        stored = await async_load_mapping(self._store)
         trackers = stored.get("trackers", {})
         if isinstance(trackers, dict):
+            # An unreadable state is a fresh one (from_dict): that camera is judged anew.
             self._trackers = {
                 serial: HealthTracker.from_dict(data) for serial, data in trackers.items()
             }
+        else:
+            LOGGER.warning("Ignoring the stored health states: not an object")
         self.evaluate(count=False)
         self.entry.async_on_unload(self.account.async_add_listener(self._account_updated))
         self.entry.async_on_unload(self.network.async_add_listener(self._network_updated))

@@ -2,9 +2,11 @@
 
 A plug is never left off: the "turn back on at" record is saved before the plug goes off and is
 honoured at start-up (a record that is due turns its plug on, retrying while the plug is
-unavailable for up to 10 minutes; one not yet due is rescheduled). Unloading the entry or stopping
-Home Assistant mid-cycle turns the plug on first. One cycle per plug at a time; a cooldown and an
-hourly attempt limit per plug; the plug's state is verified after every switch.
+unavailable for up to 10 minutes; one not yet due is rescheduled). Unloading the entry mid-cycle
+turns the plug on first; so does stopping Home Assistant, for every plug with a pending record, in
+a shutdown job (see `_async_shutdown`). Damaged records never stop the start-up. One cycle per
+plug at a time; a cooldown and an hourly attempt limit per plug; the plug's state is verified
+after every switch.
 
 Waits use Home Assistant's timers (``async_call_later``), never ``asyncio.sleep``, and every clock
 reading is ``dt_util.utcnow()``, so tests drive them with simulated time.
@@ -13,6 +15,7 @@ reading is ``dt_util.utcnow()``, so tests drive them with simulated time.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,7 +24,6 @@ from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     ATTR_ENTITY_ID,
-    EVENT_HOMEASSISTANT_STOP,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_OFF,
@@ -29,7 +31,7 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import (
@@ -54,11 +56,14 @@ from .const import (
     STATUS_POLL_SECONDS,
 )
 from .doctor.model import AccountSnapshot
+from .stored import mapping, power_cycle_state
 
 DATA_POWER_CYCLES: HassKey[PowerCycleManager] = HassKey(f"{DOMAIN}_power_cycles")
 STORAGE_KEY = f"{DOMAIN}.power_cycle"
 STORAGE_VERSION = 1
 HOUR_SECONDS = 3600
+# How long a stop waits for the plugs to be on: Home Assistant gives all shutdown jobs 20 s.
+SHUTDOWN_WAIT_SECONDS = 15
 
 OUTCOME_ONLINE = "online"
 OUTCOME_TIMED_OUT = "timed_out"
@@ -161,37 +166,72 @@ class PowerCycleManager:
         self._history: dict[str, dict[str, Any]] = {}
         self.active: dict[str, ActiveCycle] = {}
         self._recoveries: dict[str, asyncio.Task[bool]] = {}
+        self._recovery_waiters: dict[str, _Waiter] = {}
         self._timers: dict[str, CALLBACK_TYPE] = {}
-        self._unsub_stop: CALLBACK_TYPE | None = None
+        self._stopping = False  # the shutdown job has started: no new cycles
+        self._stopped = False  # it has ended: a record left now waits for the next start-up
 
     # ------------------------------------------------------------------ start-up and shutdown
 
     async def async_start(self) -> None:
         """Load the records; turn on every plug that is due, reschedule the others."""
-        stored = await self._store.async_load() or {}
-        self.pending = dict(stored.get("pending", {}))
-        self._history = dict(stored.get("history", {}))
+        stored: object = await self._store.async_load()
+        self.pending, self._history = power_cycle_state(mapping(stored, STORAGE_KEY), STORAGE_KEY)
+        if stored is not None and stored != {"pending": self.pending, "history": self._history}:
+            await self._async_save()  # what was dropped or repaired stays so
         now = _now()
         for plug, record in list(self.pending.items()):
-            turn_on_at = float(record.get("turn_on_at", 0))
+            turn_on_at = record["turn_on_at"]
             if turn_on_at <= now:
                 LOGGER.warning("Turning %s back on: a power cycle was cut short", plug)
                 self._start_recovery(plug)
             else:
                 self._schedule_recovery(plug, dt_util.utc_from_timestamp(turn_on_at))
-        self._unsub_stop = self.hass.bus.async_listen_once(
-            EVENT_HOMEASSISTANT_STOP, self._async_stopping
+        # A shutdown job, not a listener of EVENT_HOMEASSISTANT_STOP: shutdown jobs run (and are
+        # awaited) before Home Assistant cancels its background tasks, among them the cycles
+        # that the button and the repair flow start and every recovery.
+        self.hass.async_add_shutdown_job(
+            HassJob(self._async_shutdown, f"{DOMAIN} turn plugs back on")
         )
 
-    async def _async_stopping(self, _event: Event) -> None:
-        """Home Assistant is stopping: turn every plug of a cycle under way back on."""
-        self._unsub_stop = None
-        await self._async_interrupt(list(self.active.values()))
+    async def _async_shutdown(self) -> None:
+        """Home Assistant is stopping: every plug with a pending record goes back on now.
+
+        Cycles under way are cut short (each turns its plug on); a record not yet due, or one
+        whose recovery waits for its plug, gets an attempt at once. A plug that is still not on
+        after `SHUTDOWN_WAIT_SECONDS` keeps its record, which the next start-up honours.
+        """
+        self._stopping = True
+        deadline = _now() + SHUTDOWN_WAIT_SECONDS
         for cancel in self._timers.values():
             cancel()
         self._timers.clear()
-        for task in list(self._recoveries.values()):
-            task.cancel()  # the record stays stored; the next start-up honours it
+        cycles = list(self.active.values())
+        for cycle in cycles:
+            cycle.interrupt()
+        await self._async_wait_for([cycle.plug_on for cycle in cycles], deadline)
+        for plug in list(self.pending):  # a recovery may end (and drop its record) at once
+            if plug not in self.active:
+                self._start_recovery(plug)  # joins a recovery under way
+        for waiter in self._recovery_waiters.values():
+            waiter.wake()  # retry now, not at the next retry time
+        await self._async_wait_for(list(self._recoveries.values()), deadline)
+        self._stopped = True
+        if self.pending:
+            LOGGER.warning(
+                "Home Assistant is stopping with %s still off; it is turned on at the next start",
+                ", ".join(sorted(self.pending)),
+            )
+
+    async def _async_wait_for(self, waits: Sequence[asyncio.Future[Any]], deadline: float) -> None:
+        """Wait until every future is done, or until `deadline` (a Home Assistant timer)."""
+        if not waits or (remaining := deadline - _now()) <= 0:
+            return
+        # Shielded: giving up waiting must not cancel a cycle or a recovery.
+        gathered = asyncio.gather(*(asyncio.shield(wait) for wait in waits), return_exceptions=True)
+        waiter = _Waiter(self.hass)
+        gathered.add_done_callback(waiter.wake)
+        await waiter.wait(remaining)
 
     async def async_entry_unloading(self, entry_id: str) -> None:
         """An entry is unloading: its cycles turn their plugs on before it goes."""
@@ -217,16 +257,22 @@ class PowerCycleManager:
 
     @callback
     def _start_recovery(self, plug: str) -> None:
-        if plug in self._recoveries:
+        if plug in self._recoveries or self._stopped:
             return
-        self._recoveries[plug] = self.hass.async_create_background_task(
+        # A background task, not a tracked one: a recovery may wait 10 minutes for its plug, and
+        # tracked tasks hold up Home Assistant's start-up and every `async_block_till_done`. Stop
+        # cannot cut it short unnoticed: the shutdown job wakes it and awaits it before Home
+        # Assistant cancels background tasks, and its record stays stored until the plug is on.
+        task = self.hass.async_create_background_task(
             self._async_recover(plug), f"{DOMAIN} turn {plug} back on"
         )
+        if not task.done():  # it starts eagerly, and may end before it suspends
+            self._recoveries[plug] = task
 
     async def _async_recover(self, plug: str) -> bool:
         """Turn a plug on; while it is unavailable keep trying, for up to 10 minutes."""
         deadline = _now() + PLUG_RECOVERY_WINDOW.total_seconds()
-        waiter = _Waiter(self.hass)
+        waiter = self._recovery_waiters[plug] = _Waiter(self.hass)
         unsub = async_track_state_change_event(self.hass, [plug], waiter.wake)
         try:
             while True:
@@ -261,6 +307,7 @@ class PowerCycleManager:
         finally:
             unsub()
             self._recoveries.pop(plug, None)
+            self._recovery_waiters.pop(plug, None)
 
     # --------------------------------------------------------------------------- the cycle
 
@@ -271,6 +318,10 @@ class PowerCycleManager:
         A second cycle for a plug that is cycling is refused (it does not join the first).
         """
         plug = request.plug
+        if self._stopping:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="home_assistant_stopping"
+            )
         if plug in self.active or plug in self.pending or plug in self._recoveries:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
@@ -353,7 +404,10 @@ class PowerCycleManager:
         waiter = cycle.waiter
         unsub = async_track_state_change_event(self.hass, [plug], waiter.wake)
         try:
-            if not await self._async_switch(plug, on=False, waiter=waiter):
+            # A stop or an unload that came while the record was being saved: the plug stays on.
+            if not cycle.interrupted and not await self._async_switch(
+                plug, on=False, waiter=waiter
+            ):
                 await self._async_plug_back_on(cycle)
                 self._fire(request, "finished", outcome=OUTCOME_PLUG_FAILED_OFF)
                 raise HomeAssistantError(

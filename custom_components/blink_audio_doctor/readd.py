@@ -46,6 +46,7 @@ from .const import (
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.model import AccountSnapshot, CameraSnapshot
 from .source import SourceUnavailableError, linked_blink
+from .stored import async_load_mapping, re_add_fields
 
 DATA_RE_ADDS: HassKey[ReAddTracker] = HassKey(f"{DOMAIN}_re_adds")
 STORAGE_KEY = f"{DOMAIN}.re_add"
@@ -54,6 +55,7 @@ STORAGE_VERSION = 1
 STATE_WAITING_FOR_DELETE = "waiting_for_delete"
 STATE_DELETED = "deleted"
 STATE_NOT_SEEN = "not_seen_yet"  # timed out; the issue stays open
+_STATES = (STATE_WAITING_FOR_DELETE, STATE_DELETED, STATE_NOT_SEEN)  # the first: new
 
 ISSUE_KEY_OPEN = "re_add_camera"
 ISSUE_KEY_NOT_SEEN = "re_add_not_seen"
@@ -144,9 +146,16 @@ class ReAddTracker:
 
     async def async_start(self) -> None:
         """Load the open re-adds; raise their issues again; restart their time-outs."""
-        stored = await self._store.async_load() or {}
-        for raw in stored.get("open", []):
-            record = ReAdd(**raw)
+        stored = await async_load_mapping(self._store)
+        raw_open = stored.get("open", [])
+        if not isinstance(raw_open, list):
+            LOGGER.warning("Ignoring the stored re-adds: not a list")
+            raw_open = []
+        for raw in raw_open:
+            if (fields := re_add_fields(raw, _STATES)) is None:
+                LOGGER.warning("Dropping a damaged stored re-add")
+                continue
+            record = ReAdd(**fields)
             self.open[record.tracking_id] = record
             self._raise_issue(record)
             if record.state != STATE_NOT_SEEN:

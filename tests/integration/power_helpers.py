@@ -49,6 +49,8 @@ class Plugs:
     ignore_off: set[str] = field(default_factory=set)
     # what a callback saw at each power change (e.g. the stored record)
     on_power: Callable[[str, bool], None] | None = None
+    # event-loop rounds a command takes to reach the relay (a real plug's network round trip)
+    command_rounds: int = 0
 
     def entity(self, serial: str) -> str:
         return f"switch.{PLUG_OBJECTS[serial]}"
@@ -83,6 +85,8 @@ async def async_setup_plugs(
         on = call.data["on"]
         if obj in (plugs.ignore_on if on else plugs.ignore_off):
             return
+        for _ in range(plugs.command_rounds):
+            await asyncio.sleep(0)
         await hass.services.async_call(
             "input_boolean",
             "turn_on" if on else "turn_off",

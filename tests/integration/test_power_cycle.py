@@ -255,23 +255,6 @@ async def test_unloading_mid_cycle_turns_the_plug_on_first(
     assert hass_storage[STORAGE_KEY]["data"]["pending"] == {}
 
 
-async def test_stopping_home_assistant_mid_cycle_turns_the_plug_on(
-    hass: HomeAssistant,
-    blink_sim: SimServer,
-    freezer: FrozenDateTimeFactory,
-    own_entry: ConfigEntry,
-    plugs: Plugs,
-) -> None:
-    await async_map_plugs(hass, own_entry, [HALLWAY])
-    task = cycle(hass, HALLWAY, off_seconds=600)
-    await tick(hass, freezer, 5)
-    assert plugs.state(HALLWAY) == STATE_OFF
-    await async_get_power_cycles(hass)._async_stopping(Event("homeassistant_stop"))
-    await settle(hass)
-    assert plugs.state(HALLWAY) == STATE_ON
-    await run_to_end(hass, freezer, task)
-
-
 async def test_one_cycle_per_plug_cooldown_and_hourly_limit(
     hass: HomeAssistant,
     blink_sim: SimServer,
