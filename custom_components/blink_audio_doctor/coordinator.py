@@ -7,6 +7,7 @@ snapshot each time that one refreshes. Own sign-in mode polls Blink itself, at m
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,7 @@ from .const import (
     MODE_LINKED,
     STARTUP_GRACE,
 )
+from .device_configs import DeviceConfigs
 from .doctor import probes
 from .doctor.model import AccountSnapshot, NetworkMetrics
 from .doctor.probes import measure_download, measure_latency, measure_upload
@@ -102,6 +104,12 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         )
         self._unsub_core: CALLBACK_TYPE | None = None
         self._unsub_state: CALLBACK_TYPE | None = None
+        # What the current snapshot was built from, to add new config readings to it as is.
+        self._source: tuple[Any, datetime] | None = None
+        self.device_configs = DeviceConfigs(
+            hass, entry, blink=self._session_blink, on_new_readings=self._configs_arrived
+        )
+        entry.async_on_unload(self.async_add_listener(self._read_due_configs))
 
     async def _async_setup(self) -> None:
         if self.own_session is not None:
@@ -117,8 +125,32 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
                     translation_key="blink_unreachable",
                     translation_placeholders={"error": str(err)},
                 ) from err
-            return snapshot_from_blink(self.own_session.blink, now=dt_util.utcnow())
+            return self._snapshot(self.own_session.blink, dt_util.utcnow())
         return self._linked_snapshot()
+
+    def _snapshot(self, source: Any, taken_at: datetime) -> AccountSnapshot:
+        """A snapshot of `source` with the newest config readings of Minis and doorbells."""
+        self._source = (source, taken_at)
+        return snapshot_from_blink(
+            source, now=taken_at, configs=self.device_configs.snapshot_configs()
+        )
+
+    def _session_blink(self) -> Any:
+        """The blinkpy object whose session reads device configs (raises when unusable)."""
+        if self.own_session is not None:
+            return self.own_session.blink
+        return linked_blink(self.hass, self.config_entry.data[CONF_BLINK_ENTRY_ID])
+
+    @callback
+    def _read_due_configs(self) -> None:
+        if self.last_update_success:
+            self.device_configs.async_read_due()
+
+    @callback
+    def _configs_arrived(self) -> None:
+        """New config readings: the current snapshot with them added."""
+        if self._source is not None and self.last_update_success:
+            self.async_set_updated_data(self._snapshot(*self._source))
 
     def _linked_snapshot(self) -> AccountSnapshot:
         """Read HA's Blink entry as it is now; no request is sent."""
@@ -139,7 +171,7 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
             if isinstance(refreshed, int | float) and refreshed > 0
             else dt_util.utcnow()
         )
-        return snapshot_from_blink(blink, now=taken_at)
+        return self._snapshot(blink, taken_at)
 
     def _raise_source_issue(self, err: SourceUnavailableError) -> None:
         if err.passing:
@@ -154,17 +186,22 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
             translation_placeholders={"title": self.config_entry.title},
         )
 
-    async def async_refresh_now(self) -> None:
+    async def async_refresh_now(self, *, configs_of: Collection[str] = ()) -> None:
         """Fresh Blink data now, for a user who asked (check again, diagnostics, power cycle).
 
         Own sign-in refreshes our session. In linked mode HA's Blink integration lets blinkpy
         refresh only once per scan interval, so one homescreen request is made with blinkpy's
         API helper on its object (whose own data is left alone); the fresh homescreen (online
         state, Wi-Fi and Sync Module bars) is read together with the rest of the last refresh.
+        The devices in `configs_of` (the cameras the user asked about) get their config re-read.
         """
         if self.own_session is not None:
-            await self.async_refresh()
+            await self.async_refresh()  # refreshes our token first when it is about to expire
+            await self.device_configs.async_read_now(configs_of)
+            if self._source is not None and self.last_update_success:
+                self.async_set_updated_data(self._snapshot(*self._source))
             return
+        await self.device_configs.async_read_now(configs_of)
         try:
             blink = linked_blink(self.hass, self.config_entry.data[CONF_BLINK_ENTRY_ID])
             response = await blink_api.request_homescreen(blink, force=True)
@@ -175,7 +212,7 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
             await self.async_refresh()  # the last data, or why it cannot be read
             return
         fresh = _WithHomescreen(blink, homescreen)
-        self.async_set_updated_data(snapshot_from_blink(fresh, now=dt_util.utcnow()))
+        self.async_set_updated_data(self._snapshot(fresh, dt_util.utcnow()))
 
     @callback
     def async_follow_blink(self) -> None:

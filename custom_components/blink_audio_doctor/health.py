@@ -10,7 +10,7 @@ both go away by themselves when it is healthy again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -249,9 +249,9 @@ class HealthMonitor:
             self.hass, notification_id(self.entry.entry_id, serial)
         )
 
-    async def async_recheck(self) -> dict[str, CameraHealth]:
-        """Fetch fresh data (cheaply) and judge again, counting as an evaluation."""
-        await self.account.async_refresh_now()
+    async def async_recheck(self, *, configs_of: Collection[str] = ()) -> dict[str, CameraHealth]:
+        """Fetch fresh data (cheaply, with the configs of `configs_of`) and judge again."""
+        await self.account.async_refresh_now(configs_of=configs_of)
         return self.evaluate(count=True)
 
 

@@ -21,13 +21,15 @@ from homeassistant.const import (
     UnitOfDataRate,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import DOMAIN
 from .coordinator import AccountCoordinator, NetworkCoordinator, NetworkReading
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import camera_can_report
-from .doctor.model import CameraSnapshot, SyncModuleSnapshot
+from .doctor.model import AccountSnapshot, CameraSnapshot, SyncModuleSnapshot
 from .doctor.rules import ALL_DIAGNOSIS_CODES
 from .entity import (
     CameraEntity,
@@ -36,6 +38,7 @@ from .entity import (
     SyncModuleEntity,
     async_add_entities_for_new_devices,
 )
+from .readd import serials_being_re_added
 
 # Read-only: everything comes from the coordinator.
 PARALLEL_UPDATES = 0
@@ -178,7 +181,7 @@ DIAGNOSIS = SensorEntityDescription(
 
 
 async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001
+    hass: HomeAssistant,
     entry: BlinkAudioDoctorConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
@@ -203,6 +206,52 @@ async def async_setup_entry(
             for description in SYNC_MODULE_SENSORS
         ],
     )
+    _async_add_sensors_on_first_reading(hass, entry, async_add_entities)
+
+
+@callback
+def _async_add_sensors_on_first_reading(
+    hass: HomeAssistant,
+    entry: BlinkAudioDoctorConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Sensors a model may or may not fill appear once Blink gives a reading.
+
+    A Mini's or doorbell's Wi-Fi dBm comes from its config endpoint, when that carries one. A
+    sensor that existed before (in the entity registry) is back at once after a restart, before
+    the first reading arrives.
+    """
+    coordinator = entry.runtime_data.account
+    registry = er.async_get(hass)
+    added: dict[str, set[str]] = {}  # serial -> keys of the sensors added here
+
+    @callback
+    def add_new() -> None:
+        snapshot: AccountSnapshot | None = coordinator.data
+        if snapshot is None:
+            return
+        present = set(snapshot.cameras) | serials_being_re_added(hass, entry.entry_id)
+        for serial in set(added) - present:
+            del added[serial]  # its entities were removed; if it comes back, they are new
+        new: list[CameraSensor] = []
+        for serial, camera in snapshot.cameras.items():
+            keys = added.setdefault(serial, set())
+            for description in CAMERA_SENSORS:
+                if description.key in keys or camera_can_report(camera, description.field):
+                    continue
+                unique_id = f"{serial}-{description.key}"
+                if (
+                    description.value_fn(camera) is None
+                    and registry.async_get_entity_id("sensor", DOMAIN, unique_id) is None
+                ):
+                    continue
+                keys.add(description.key)
+                new.append(CameraSensor(coordinator, serial, description))
+        if new:
+            async_add_entities(new)
+
+    add_new()
+    entry.async_on_unload(coordinator.async_add_listener(add_new))
 
 
 class CameraSensor(CameraEntity, SensorEntity):
