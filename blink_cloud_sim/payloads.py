@@ -349,40 +349,6 @@ def camera_status(world: World, camera: Camera) -> dict[str, Any]:
     }
 
 
-def owl_config(world: World, camera: Camera) -> dict[str, Any]:
-    """Return a Mini / floodlight (`owls/{id}/config`) or doorbell config (bars in `wifi`)."""
-    config: dict[str, Any] = {
-        "name": camera.name,
-        "updated_at": CREATED_AT,
-        "fw_version": camera.fw_version,
-        "enabled": camera.enabled,
-        "led_enabled": True,
-        "led_state": "off",
-        "status": "online" if world.camera_online(camera) else "offline",
-        "video_quality": "best",
-        "clip_length_max": 30,
-        "clip_length": 30,
-        "retrigger_time": 10,
-        "motion_sensitivity": 5,
-        "early_termination": False,
-        "night_vision_control": "normal",
-        "illuminator_enable": "auto",
-        "illuminator_enable_v2": "auto",
-        "record_audio_enable": True,
-        "volume_control": 7,
-        "wifi": camera.wifi_bars,
-        "video_recording_enable": True,
-        "video_recording_optional": True,
-        "flip_video": False,
-        "local_storage_enabled": False,
-        "local_storage_compatible": camera.family == "owl",
-    }
-    if camera.family == "lotus":
-        config["battery"] = camera.battery
-        config["battery_level"] = camera.battery_level
-    return config
-
-
 def command(cmd: Command, account: Account) -> dict[str, Any]:
     """Return a freshly created command object (what triggers blinkpy's command polling)."""
     return {

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from . import payloads
+from .device_config import device_config
 from .world import (
     BLOCKED_HARDWARE_IDS,
     AuthCode,
@@ -658,7 +659,7 @@ class SimServer:
         return await self._liveview(request, "camera")
 
     async def _h_owl_config(self, request: web.Request) -> web.Response:
-        return _json(payloads.owl_config(self.world, self._camera(request, "owl")))
+        return _json(device_config(self.world, self._camera(request, "owl")))
 
     async def _h_owl_update_config(self, request: web.Request) -> web.Response:
         camera = self._camera(request, "owl")
@@ -686,7 +687,7 @@ class SimServer:
         return await self._liveview(request, "owl")
 
     async def _h_doorbell_config(self, request: web.Request) -> web.Response:
-        return _json(payloads.owl_config(self.world, self._camera(request, "lotus")))
+        return _json(device_config(self.world, self._camera(request, "lotus")))
 
     async def _h_doorbell_status(self, request: web.Request) -> web.Response:
         return await self._camera_command(request, "lotus", "doorbell_status")
@@ -864,6 +865,15 @@ class SimServer:
                 lfr_bars=args.get("lfr_bars"),
                 lfr_dbm=args.get("lfr_dbm"),
             ),
+            "set_device_config": lambda: world.set_device_config(
+                str(args["serial"]),
+                wifi_dbm=args.get("wifi_dbm"),
+                lfr_dbm=args.get("lfr_dbm"),
+                temperature=args.get("temperature"),
+                battery=args.get("battery"),
+                config_wifi=args.get("config_wifi"),
+            ),
+            "set_config_body": lambda: world.set_config_body(str(args["serial"]), args.get("body")),
             "set_status": lambda: world.set_status(str(args["serial"]), _truthy(args["online"])),
             "set_sync_module": lambda: world.set_sync_module(
                 str(args["serial"]),

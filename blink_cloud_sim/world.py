@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
+from .device_config import CONFIG_WIFI_FIELDS, DEFAULT_CONFIG_WIFI
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -163,6 +165,8 @@ class Camera(_Powered):
     enabled: bool = True
     created_at: str = "2024-01-01T00:00:00+00:00"
     thumbnail_ts: int = 1700000000
+    config_wifi: str = "none"
+    config_body: dict[str, Any] | None = None
 
 
 @dataclass
@@ -571,6 +575,46 @@ class World:
         if lfr_dbm is not None:
             camera.lfr_dbm = int(lfr_dbm)
 
+    def set_device_config(  # noqa: PLR0913 - the control API's fixed keyword arguments
+        self,
+        serial: str,
+        *,
+        wifi_dbm: int | None = None,
+        lfr_dbm: int | None = None,
+        temperature: int | None = None,
+        battery: str | None = None,
+        config_wifi: str | None = None,
+    ) -> None:
+        """Change what a Mini's or doorbell's config endpoint reports; None leaves a value.
+
+        Args:
+            serial: The Mini or doorbell.
+            wifi_dbm: Wi-Fi in dBm (a doorbell's `wifi_rssi`).
+            lfr_dbm: Sync Module link in dBm (a doorbell's `lfr_rssi`).
+            temperature: A doorbell's `temp`.
+            battery: A doorbell's `battery_state` (`ok`, `low`).
+            config_wifi: Which Wi-Fi field the config carries (see `CONFIG_WIFI_FIELDS`).
+        """
+        camera = self.camera(serial)
+        if camera.family == "camera":
+            msg = f"{serial} is a sync-module camera; use set_signals"
+            raise SimError(msg)
+        if config_wifi is not None:
+            camera.config_wifi = _config_wifi(config_wifi, serial)
+        if wifi_dbm is not None:
+            camera.wifi_dbm = int(wifi_dbm)
+        if lfr_dbm is not None:
+            camera.lfr_dbm = int(lfr_dbm)
+        if temperature is not None:
+            camera.temperature = int(temperature)
+        if battery is not None:
+            camera.battery = str(battery)
+
+    def set_config_body(self, serial: str, body: dict[str, Any] | None) -> None:
+        """Serve `body` verbatim from a Mini's or doorbell's config endpoint (None = generated)."""
+        camera = self.camera(serial)
+        camera.config_body = _config_body(body, serial)
+
     def set_status(self, serial: str, online: bool) -> None:  # noqa: FBT001
         """Mark a camera or sync module online/offline (independent of its power)."""
         device = self.device(serial)
@@ -841,6 +885,24 @@ def _bars(value: int) -> int:
     return bars
 
 
+def _config_wifi(value: Any, serial: Any) -> str:
+    text = str(value)
+    if text not in CONFIG_WIFI_FIELDS:
+        known = ", ".join(sorted(CONFIG_WIFI_FIELDS))
+        msg = f"{serial}: config_wifi must be one of {known}, not {value!r}"
+        raise SimError(msg)
+    return text
+
+
+def _config_body(value: Any, serial: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        msg = f"{serial}: config_body must be a mapping"
+        raise SimError(msg)
+    return copy.deepcopy(value)
+
+
 def _camera_from_spec(c: dict[str, Any]) -> Camera:
     ptype = str(c.get("type", "catalina"))
     family: Family = c.get("family") or TYPE_FAMILY.get(ptype, "camera")
@@ -863,18 +925,20 @@ def _camera_from_spec(c: dict[str, Any]) -> Camera:
         online=_status_flag(c.get("status", "online")),
         powered=bool(c.get("powered", True)),
         wifi_bars=_opt_int(c.get("wifi_bars", 4)),
-        wifi_dbm=int(c.get("wifi_dbm", -55 if is_sync_camera else -255)),
+        wifi_dbm=int(c.get("wifi_dbm", -55)),
         lfr_bars=_opt_int(c.get("lfr_bars", 5 if is_sync_camera else None)),
         lfr_dbm=_opt_int(c.get("lfr_dbm", -60 if is_sync_camera else None)),
         battery=c.get("battery", None if family == "owl" else "ok"),
         battery_level=_opt_int(c.get("battery_level", None if family == "owl" else 3)),
         battery_voltage=_opt_int(c.get("battery_voltage", 160 if is_sync_camera else None)),
-        temperature=_opt_int(c.get("temperature", 68 if is_sync_camera else None)),
+        temperature=_opt_int(c.get("temperature", None if family == "owl" else 68)),
         fw_version=str(c.get("fw_version", c.get("fw", "10.53"))),
         poor_connection=bool(c.get("poor_connection", False)),
         boot_seconds=float(c.get("boot_seconds", 30)),
         power_source="plug" if power_source == "plug" else "battery",
         enabled=bool(c.get("enabled", True)),
+        config_wifi=_config_wifi(c.get("config_wifi", DEFAULT_CONFIG_WIFI[family]), c["serial"]),
+        config_body=_config_body(c.get("config_body"), c["serial"]),
     )
 
 
