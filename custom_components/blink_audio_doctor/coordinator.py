@@ -107,7 +107,7 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         # What the current snapshot was built from, to add new config readings to it as is.
         self._source: tuple[Any, datetime] | None = None
         self.device_configs = DeviceConfigs(
-            hass, entry, blink=self._session_blink, on_new_readings=self._configs_arrived
+            hass, entry, blink=self.session_blink, on_new_readings=self._configs_arrived
         )
         entry.async_on_unload(self.async_add_listener(self._read_due_configs))
 
@@ -135,7 +135,7 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
             source, now=taken_at, configs=self.device_configs.snapshot_configs()
         )
 
-    def _session_blink(self) -> Any:
+    def session_blink(self) -> Any:
         """The blinkpy object whose session reads device configs (raises when unusable)."""
         if self.own_session is not None:
             return self.own_session.blink

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -12,6 +13,7 @@ from homeassistant.core import HomeAssistant
 from .const import CONF_ACCOUNT_ID, CONF_PLUGS
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.model import AccountSnapshot
+from .source import SourceUnavailableError
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -54,6 +56,55 @@ def _masked_device(device: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The homescreen sections whose entries are shown by their keys.
+_SECTIONS = ("cameras", "owls", "doorbells", "sync_modules")
+
+
+def _keys(payload: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Every key of a JSON object, nested ones as `outer.inner`; never a value."""
+    keys: list[str] = []
+    for key, value in payload.items():
+        path = f"{prefix}{key}"
+        keys.append(path)
+        if isinstance(value, Mapping):
+            keys.extend(_keys(value, f"{path}."))
+    return sorted(keys)
+
+
+def payload_shapes(entry: BlinkAudioDoctorConfigEntry) -> list[dict[str, Any]]:
+    """Per device, the keys of what Blink sent: its homescreen entry and its config response.
+
+    Shows the shapes Blink really sends for each model, without a single value.
+    """
+    account = entry.runtime_data.account
+    try:
+        homescreen = getattr(account.session_blink(), "homescreen", None)
+    except SourceUnavailableError:
+        homescreen = None
+    readings = account.device_configs.readings
+    shapes: list[dict[str, Any]] = []
+    for section in _SECTIONS:
+        devices = homescreen.get(section) if isinstance(homescreen, Mapping) else None
+        for device in devices if isinstance(devices, list) else ():
+            if not isinstance(device, Mapping):
+                continue
+            serial = device.get("serial")
+            reading = readings.get(serial) if isinstance(serial, str) else None
+            shapes.append(
+                {
+                    "serial": mask_serial(serial) if isinstance(serial, str) else None,
+                    "section": section,
+                    "type": device.get("type"),
+                    "homescreen_keys": _keys(device),
+                    "config_keys": None if reading is None else _keys(reading.payload),
+                    "config_fetched_at": None
+                    if reading is None
+                    else reading.fetched_at.isoformat(),
+                }
+            )
+    return shapes
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant,  # noqa: ARG001
     entry: BlinkAudioDoctorConfigEntry,
@@ -73,6 +124,7 @@ async def async_get_config_entry_diagnostics(
             "mode": "linked" if account.linked else "own",
             "last_update_success": account.last_update_success,
             "snapshot": None if snapshot is None else _redacted_snapshot(snapshot),
+            "payload_keys": payload_shapes(entry),
         },
         "network": None if network is None else network.as_response(),
         "health": [
