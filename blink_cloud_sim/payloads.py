@@ -29,23 +29,14 @@ def thumbnail_path(account: Account, camera: Camera) -> str:
     )
 
 
-def _camera_signals(world: World, camera: Camera) -> dict[str, Any]:
-    signals: dict[str, Any] = {}
-    if camera.family == "camera":
-        signals = {
-            "lfr": camera.lfr_bars,
-            "wifi": camera.wifi_bars,
-            "temp": camera.temperature,
-            "battery": camera.battery_level,
-        }
-    else:
-        # Minis and doorbells: Wi-Fi bars only (plus battery bars for battery doorbells).
-        if camera.wifi_bars is not None:
-            signals["wifi"] = camera.wifi_bars
-        if camera.family == "lotus" and camera.battery_level is not None:
-            signals["battery"] = camera.battery_level
-    _ = world
-    return signals
+def _camera_signals(camera: Camera) -> dict[str, Any]:
+    """Return a sync-module camera's `signals` (bars; `temp` in °F)."""
+    return {
+        "lfr": camera.lfr_bars,
+        "wifi": camera.wifi_bars,
+        "temp": camera.temperature,
+        "battery": camera.battery_level,
+    }
 
 
 def homescreen_camera(world: World, account: Account, camera: Camera) -> dict[str, Any]:
@@ -73,17 +64,30 @@ def homescreen_camera(world: World, account: Account, camera: Camera) -> dict[st
         entry["status"] = "done" if online else "offline"
         entry["battery"] = camera.battery
         entry["usage_rate"] = False
-        entry["signals"] = _camera_signals(world, camera)
+        entry["signals"] = _camera_signals(camera)
         entry["color"] = "black"
     else:
+        # Minis and doorbells carry no Wi-Fi reading in the homescreen (no `signals`).
         entry["status"] = "online" if online else "offline"
         entry["onboarded"] = True
         if camera.family == "lotus":
             entry["battery"] = camera.battery
-        signals = _camera_signals(world, camera)
-        if signals:
-            entry["signals"] = signals
     return entry
+
+
+def homescreen_pan_tilt(camera: Camera) -> dict[str, Any]:
+    """Return the `accessories.rosie` entry of a Mini mounted on a Pan-Tilt mount."""
+    return {
+        "id": camera.camera_id + 500000,
+        "serial": f"G7{camera.serial[2:]}",
+        "type": "rosie",
+        "connected": True,
+        "calibrated": True,
+        "target": "owl",
+        "target_id": camera.camera_id,
+        "created_at": camera.created_at,
+        "revision": "01",
+    }
 
 
 def homescreen_sync_module(world: World, module: SyncModule) -> dict[str, Any]:
@@ -156,6 +160,8 @@ def homescreen(world: World, account: Account) -> dict[str, Any]:
             body["sync_modules"].append(homescreen_sync_module(world, module))
         for camera in world.network_cameras(network.network_id):
             body[SECTION[camera.family]].append(homescreen_camera(world, account, camera))
+            if camera.pan_tilt:
+                body["accessories"]["rosie"].append(homescreen_pan_tilt(camera))
     return body
 
 
@@ -280,7 +286,7 @@ def camera_config(world: World, account: Account, camera: Camera) -> dict[str, A
     online = world.camera_online(camera)
     module = world.network_sync_module(camera.network_id)
     stamp = iso(world.wall_clock())
-    signals = {**_camera_signals(world, camera), "updated_at": stamp}
+    signals = {**_camera_signals(camera), "updated_at": stamp}
     signals["battery_state"] = camera.battery
     entry: dict[str, Any] = {
         "id": camera.camera_id,
@@ -307,7 +313,7 @@ def camera_config(world: World, account: Account, camera: Camera) -> dict[str, A
         "wifi_timeout": 30,
         "wifi_alert_count": 0,
         "lfr_alert_count": 0,
-        "thumbnail": thumbnail_path(account, camera),
+        "thumbnail": str(camera.thumbnail_ts),  # Blink sends only the time stamp here
         "illuminator_enable": 2,
         "night_vision_control": "normal",
         "illuminator_enable_v2": "auto",

@@ -49,6 +49,8 @@ TYPE_FAMILY: dict[str, Family] = {
     "hawk": "owl",
     "superior": "owl",
     "lotus": "lotus",
+    "tulip": "lotus",
+    "orchid": "lotus",
 }
 
 FAULT_STATUSES = frozenset({401, 403, 404, 406, 409, 429, 500, 502, 503, 504})
@@ -167,6 +169,7 @@ class Camera(_Powered):
     thumbnail_ts: int = 1700000000
     config_wifi: str = "none"
     config_body: dict[str, Any] | None = None
+    pan_tilt: bool = False
 
 
 @dataclass
@@ -939,6 +942,7 @@ def _camera_from_spec(c: dict[str, Any]) -> Camera:
         enabled=bool(c.get("enabled", True)),
         config_wifi=_config_wifi(c.get("config_wifi", DEFAULT_CONFIG_WIFI[family]), c["serial"]),
         config_body=_config_body(c.get("config_body"), c["serial"]),
+        pan_tilt=bool(c.get("pan_tilt", False)),
     )
 
 

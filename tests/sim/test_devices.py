@@ -85,7 +85,7 @@ async def test_each_family_comes_out_right(
     assert set(sync.cameras) == {"Garden", "Hallway", "Front Door", "Driveway"}
 
 
-async def test_homescreen_carries_bars_and_heartbeat(
+async def test_homescreen_carries_bars_and_heartbeat_but_no_mini_or_doorbell_wifi(
     blink_sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     blink = await _started(blink_sim, blink_session)
@@ -105,9 +105,15 @@ async def test_homescreen_carries_bars_and_heartbeat(
         "temp": 66,
         "battery": 3,
     }
-    assert _hs(blink, "owls", "G8T30000MINI0001")["signals"] == {"wifi": 2}
-    assert _hs(blink, "owls", "G8T50000FLOOD001")["signals"] == {"wifi": 3}
-    assert _hs(blink, "doorbells", "G8T40000DOOR0001")["signals"] == {"wifi": 4, "battery": 3}
+    # Like the real cloud: no Wi-Fi reading for Minis, floodlights and doorbells here.
+    wifi_keys = {"signals", "wifi", "wifi_strength", "wifi_rssi"}
+    for section, serial in (
+        ("owls", "G8T30000MINI0001"),
+        ("owls", "G8T50000FLOOD001"),
+        ("doorbells", "G8T40000DOOR0001"),
+    ):
+        assert not wifi_keys & set(_hs(blink, section, serial)), serial
+    assert _hs(blink, "doorbells", "G8T40000DOOR0001")["battery"] == "ok"
     assert blink.cameras["Hallway"].wifi_strength is None
 
 
@@ -128,6 +134,11 @@ async def test_set_signals_reaches_blinkpy(
     config = await api.request_camera_info(blink, "4000001", "6000001")
     assert config["camera"][0]["lfr_strength"] == -88
     assert config["camera"][0]["signals"]["wifi"] == 1
+    # The config's thumbnail is a bare time stamp, as Blink sends it; blinkpy builds the URL.
+    stamp = config["camera"][0]["thumbnail"]
+    assert isinstance(stamp, str)
+    assert stamp.isdigit()
+    assert garden.thumbnail.endswith(f"/catalina/6000001/thumbnail/thumbnail.jpg?ts={stamp}&ext=")
 
 
 async def test_power_off_and_on_after_boot_time(
@@ -389,6 +400,9 @@ async def test_families_scenario(
         "Front Bell",
         "Garage Mini",
         "Back Door",
+        "Side Gate Bell",
+        "Porch Bell",
+        "Nursery Pan-Tilt",
     }
     assert blink.cameras["Indoor Old"].wifi_strength == -255
     assert blink.cameras["Indoor Old"].battery == "low"
@@ -401,6 +415,20 @@ async def test_families_scenario(
     assert blink.cameras["Garage Mini"].online is True
     assert "signals" not in _hs(blink, "owls", "B0000008OWL00002")
     assert blink.homescreen["sync_modules"][0]["wifi_strength"] == 1
+    # The newer doorbells are listed with the doorbells, by their own product type.
+    for name, ptype in (("Side Gate Bell", "tulip"), ("Porch Bell", "orchid")):
+        assert type(blink.cameras[name]) is BlinkDoorbell
+        assert blink.cameras[name].product_type == ptype
+    base = blink.urls.base_url
+    tulip = await api.http_get(
+        blink, f"{base}/api/v1/accounts/1200001/networks/4200001/doorbells/6200010/config"
+    )
+    assert (tulip["wifi_rssi"], tulip["lfr_rssi"], tulip["temp"]) == (-61, -70, 75)
+    # The Pan-Tilt Mini is an owl; its mount is a `rosie` accessory pointing at it.
+    pan_tilt = blink.cameras["Nursery Pan-Tilt"]
+    assert (type(pan_tilt), pan_tilt.product_type) == (BlinkCameraMini, "owl")
+    rosie = blink.homescreen["accessories"]["rosie"]
+    assert [(r["type"], r["target"], r["target_id"]) for r in rosie] == [("rosie", "owl", 6200012)]
     assert await blink.refresh(force=True) is True
 
 

@@ -42,6 +42,8 @@ def test_shipped_scenarios_load() -> None:
         "owl",
         "superior",
         "lotus",
+        "tulip",
+        "orchid",
     }
     assert World().cameras.keys() == default.cameras.keys()
 

@@ -46,10 +46,10 @@ def test_bars_or_none(value: Any, expected: int | None) -> None:
     ("value", "expected"),
     [
         (-1, -1),
-        (-127, -127),
+        (-100, -100),
         (-63.0, -63),
         (-255, None),
-        (-128, None),
+        (-101, None),
         (0, None),
         (12, None),
         (-63.5, None),

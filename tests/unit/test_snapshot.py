@@ -113,6 +113,17 @@ def test_sync_module_camera_fields() -> None:
         network_id="2000001",
         sync_module_serial=SYNC_SERIAL,
         poor_connection=None,
+        readings_at=dict.fromkeys(
+            (
+                "online",
+                "wifi_dbm",
+                "wifi_bars",
+                "sync_link_bars",
+                "battery_state",
+                "temperature",
+            ),
+            NOW,
+        ),
     )
 
 
@@ -456,10 +467,15 @@ def test_family(
     assert snap(blink).cameras["X1"].family == family
 
 
-def test_dbm_only_for_sync_module_cameras() -> None:
-    camera = SimpleNamespace(serial="X1", product_type="owl", wifi_strength=-50)
-    blink = SimpleNamespace(cameras={"x": camera})
-    assert snap(blink).cameras["X1"].wifi_dbm is None
+def test_blinkpy_wifi_strength_unit_comes_from_its_value() -> None:
+    # blinkpy's wifi_strength held dBm (config endpoint) or bars (older firmware), by model.
+    cameras = {
+        "a": SimpleNamespace(serial="X1", product_type="owl", wifi_strength=-50),
+        "b": SimpleNamespace(serial="X2", product_type="catalina", wifi_strength=4),
+    }
+    snapshot = snap(SimpleNamespace(cameras=cameras))
+    assert (snapshot.cameras["X1"].wifi_dbm, snapshot.cameras["X1"].wifi_bars) == (-50, None)
+    assert (snapshot.cameras["X2"].wifi_dbm, snapshot.cameras["X2"].wifi_bars) == (None, 4)
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 MAX_BARS = 5
-# Blink uses -255 as "no reading"; real Wi-Fi readings sit well inside (-127, 0).
-MIN_DBM = -127
+# Blink uses -255 as "no reading"; a received Wi-Fi signal is weaker than 0 dBm and stronger
+# than -100 dBm (below that no link holds), so only -100..-1 counts as a dBm reading.
+MIN_DBM = -100
 
 type Measure = float | int | str | bool | None
 """A measured value or threshold as it appears in a finding (JSON-safe)."""
@@ -61,6 +65,12 @@ class MissingCode(StrEnum):
     BATTERY = "missing_battery"
 
 
+class NotReportedCode(StrEnum):
+    """Codes of ``not_reported`` findings: readings Blink does not send for the model."""
+
+    WIFI = "wifi_not_reported"
+
+
 def bars_or_none(value: object) -> int | None:
     """Return a signal reading in bars (0-5), or ``None`` when it is not one."""
     if type(value) is float and value.is_integer():
@@ -71,7 +81,7 @@ def bars_or_none(value: object) -> int | None:
 
 
 def dbm_or_none(value: object) -> int | None:
-    """Return a Wi-Fi reading in dBm, or ``None`` for placeholders such as -255 and junk."""
+    """Return a Wi-Fi reading in dBm (-100..-1), or ``None`` for placeholders and junk."""
     if type(value) is float and value.is_integer():
         value = int(value)
     if type(value) is int and MIN_DBM <= value < 0:
@@ -114,13 +124,36 @@ class FindingKind(StrEnum):
     ``failing``: a measured cause; any failing finding makes the camera unhealthy.
     ``missing``: an input a check needs is unavailable; without failing findings the verdict is
     unknown.
-    ``blocking``: the camera cannot be judged at all (unsupported or unknown model, stale data);
-    it is then the only finding.
+    ``blocking``: the camera cannot be judged at all (unsupported model, stale data); it is
+    then the only finding.
+    ``not_reported``: a reading Blink does not send for this model (a Mini's Wi-Fi); the
+    verdict rests on the other checks, and the finding only says so plainly.
     """
 
     FAILING = "failing"
     MISSING = "missing"
     BLOCKING = "blocking"
+    NOT_REPORTED = "not_reported"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceConfigReading:
+    """A device's config response and the moment it was fetched from Blink.
+
+    ``snapshot_from_blink(configs=...)`` and ``snapshot_from_payloads(camera_configs=...)``
+    take these (or a bare payload, which then counts as read at the snapshot's ``now``) keyed
+    by serial or camera id. The readings taken from ``payload`` are stamped with
+    ``fetched_at`` in ``CameraSnapshot.readings_at``, so a finding never shows a cached value
+    as fresh.
+
+    Attributes:
+        payload: The raw response: a sync-module camera's ``/network/{n}/camera/{id}/config``
+            (or its ``camera[0]`` dict), a doorbell's or a Mini's ``.../config`` response.
+        fetched_at: When the response arrived (aware; naive counts as UTC).
+    """
+
+    payload: Mapping[str, Any]
+    fetched_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,15 +167,23 @@ class CameraSnapshot:
         family: Device family (see ``capabilities.Family``) or ``None`` when unknown.
         firmware: Firmware version string.
         online: Whether Blink reports the camera online.
-        wifi_dbm: Camera Wi-Fi signal in dBm (sync-module cameras only).
+        wifi_dbm: Camera Wi-Fi signal in dBm (sync-module camera config ``wifi_strength``,
+            doorbell config ``wifi_rssi``, a Mini config's Wi-Fi field when it is in dBm).
         wifi_bars: Camera Wi-Fi signal in bars, 0-5 (what the Blink app shows).
         sync_link_bars: Camera to Sync Module radio link in bars, 0-5.
+        sync_link_dbm: Camera to Sync Module radio link in dBm (sync-module camera config
+            ``lfr_strength``, doorbell config ``lfr_rssi``).
         battery_state: ``"ok"`` or ``"low"``.
         temperature: Temperature in degrees Celsius.
         camera_id: Blink's camera id (changes when the camera is re-added).
         network_id: Blink network (system) id.
         sync_module_serial: Serial of the Sync Module the camera is attached to.
         poor_connection: The ``poor_connection`` flag of a live-view probe, when one was run.
+        readings_at: When each reading was fetched from Blink, by field name (``online``,
+            ``wifi_dbm``, ``wifi_bars``, ``sync_link_bars``, ``sync_link_dbm``,
+            ``battery_state``, ``temperature``, ``poor_connection``). A field has an entry
+            exactly when it has a value: a config reading carries its ``fetched_at``, a
+            homescreen or blinkpy value the snapshot's ``taken_at``.
     """
 
     serial: str
@@ -160,6 +201,14 @@ class CameraSnapshot:
     network_id: str | None = None
     sync_module_serial: str | None = None
     poor_connection: bool | None = None
+    sync_link_dbm: int | None = None
+    readings_at: dict[str, datetime] = field(default_factory=dict, hash=False)
+
+    def read_at(self, name: str) -> datetime | None:
+        """Return when the reading in field ``name`` was fetched, or ``None`` if unknown."""
+        readings = self.readings_at
+        value = readings.get(name) if isinstance(readings, dict) else None
+        return value if isinstance(value, datetime) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +324,9 @@ class Finding:
         unit: Unit of ``measured`` and ``threshold`` (``bars``, ``dBm``, ``Mbit/s``, ``ms``,
             ``%``, ``s``) or ``None``.
         fix: The article's step this finding points to; ``None`` for findings no step fixes.
+        read_at: When the reading behind the finding was fetched (``None`` when there was
+            no reading, e.g. for a missing input).
+        age_s: How old that reading was when the diagnosis was made, in seconds.
     """
 
     code: str
@@ -283,6 +335,8 @@ class Finding:
     threshold: Measure = None
     unit: str | None = None
     fix: FixStep | None = None
+    read_at: datetime | None = None
+    age_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dictionary (for action responses and diagnostics)."""
@@ -293,6 +347,8 @@ class Finding:
             "threshold": self.threshold,
             "unit": self.unit,
             "fix": None if self.fix is None else self.fix.value,
+            "read_at": None if self.read_at is None else self.read_at.isoformat(),
+            "age_s": self.age_s,
         }
 
 
@@ -300,7 +356,7 @@ class Finding:
 class Diagnosis:
     """A verdict and its findings, most important first.
 
-    Failing findings come first (in check order), then missing ones.
+    Failing findings come first (in check order), then missing ones, then not-reported ones.
     """
 
     verdict: Verdict
@@ -311,13 +367,13 @@ class Diagnosis:
         """Return the state of the diagnosis sensor.
 
         ``ok`` when healthy; otherwise the code of the first failing or blocking finding;
-        otherwise ``unsupported_model`` or ``unknown``. Missing-input codes are never the
-        sensor state: they explain an ``unknown``.
+        otherwise ``unsupported_model`` or ``unknown``. Missing-input and not-reported codes
+        are never the sensor state: they explain a verdict.
         """
         if self.verdict is Verdict.HEALTHY:
             return DiagnosisCode.OK
         for finding in self.findings:
-            if finding.kind is not FindingKind.MISSING:
+            if finding.kind is FindingKind.FAILING or finding.kind is FindingKind.BLOCKING:
                 return finding.code
         if self.verdict is Verdict.UNSUPPORTED:
             return DiagnosisCode.UNSUPPORTED_MODEL
@@ -332,6 +388,11 @@ class Diagnosis:
     def missing(self) -> tuple[Finding, ...]:
         """Return the findings about inputs that were unavailable."""
         return tuple(f for f in self.findings if f.kind is FindingKind.MISSING)
+
+    @property
+    def not_reported(self) -> tuple[Finding, ...]:
+        """Return the findings about readings Blink does not send for the model."""
+        return tuple(f for f in self.findings if f.kind is FindingKind.NOT_REPORTED)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dictionary (for action responses and diagnostics)."""

@@ -1,12 +1,14 @@
 """Turn blinkpy objects or raw Blink payloads into an ``AccountSnapshot``.
 
-Where each field comes from (research/blinkpy.md sections 2, 3 and 7):
+Where each field comes from (config responses are read by ``readings.parse_config``):
 
-* Wi-Fi bars: homescreen ``signals.wifi`` for every model; else a config response's
-  ``signals.wifi`` or top-level ``wifi`` (the Mini config endpoint reports bars there).
-* Wi-Fi dBm: the camera's ``wifi_strength`` from its config endpoint, for sync-module cameras
-  only (Minis, doorbells and floodlights report none); -255 and other non-readings become None.
-* Sync Module link bars: ``sync_signal_strength`` or ``signals.lfr``, sync-module cameras only.
+* Wi-Fi bars: homescreen ``signals.wifi`` (sync-module cameras; Blink sends no Wi-Fi for Minis
+  and doorbells there), an older camera's ``wifi_strength`` in bars, or a config response.
+* Wi-Fi dBm: a config response: ``wifi_strength`` (sync-module cameras), ``wifi_rssi``
+  (doorbells), or a Mini config's Wi-Fi field when its value is in dBm; blinkpy's
+  ``wifi_strength`` when it holds dBm. -255 and other non-readings become ``None``.
+* Sync Module link: ``sync_signal_strength`` or ``signals.lfr`` in bars; ``lfr_strength`` or
+  a doorbell's ``lfr_rssi`` in dBm.
 * Online: the homescreen entry's ``status`` (``done``/``online`` -> True, ``offline`` -> False),
   else the camera's own ``status``. blinkpy's ``sync.online`` is never read: for a Mini or
   doorbell without a Sync Module it is a pseudo module whose status is a bool, so it is always
@@ -14,162 +16,76 @@ Where each field comes from (research/blinkpy.md sections 2, 3 and 7):
 * Sync Modules: the homescreen's ``sync_modules`` (the real ones), with ``status``,
   ``wifi_strength`` (bars) and ``last_hb``. A camera belongs to the Sync Module on its network.
 
+Every reading keeps the time it was fetched (``CameraSnapshot.readings_at``): homescreen and
+blinkpy values the snapshot's ``now``, a config reading its ``DeviceConfigReading.fetched_at``.
+When two sources give a field, the newer reading wins (on a tie, the order listed in
+``_Builder.add``).
+
 The input is never trusted: wrong types, missing keys and raising properties all end up as
 ``None``, and no function here raises.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .capabilities import Family, capability_for
 from .model import (
     AccountSnapshot,
     CameraSnapshot,
+    DeviceConfigReading,
     SyncModuleSnapshot,
     bars_or_none,
-    dbm_or_none,
+)
+from .readings import ConfigReadings, parse_config
+from .values import (
+    SignalUnit,
+    aware,
+    battery,
+    celsius,
+    firmware,
+    first,
+    get_attr,
+    get_key,
+    ident,
+    online,
+    parse_time,
+    real,
+    signal_or_none,
+    text,
 )
 
-_ONLINE: Mapping[str, bool] = {"online": True, "done": True, "offline": False}
+if TYPE_CHECKING:
+    from datetime import datetime
+
 _SECTION_FAMILY: Mapping[str, Family] = {
     "cameras": Family.SYNC_MODULE_CAMERA,
     "owls": Family.MINI,
     "doorbells": Family.DOORBELL,
 }
 _CAMERA_TYPE_FAMILY: Mapping[str, Family] = {"mini": Family.MINI, "doorbell": Family.DOORBELL}
-_BATTERY_STATES = frozenset({"ok", "low"})
-# blinkpy writes the string "unknown" when an id is absent from the config.
-_NOT_AN_ID = frozenset({"", "unknown", "none", "null"})
 
 type _Entry = tuple[str, Mapping[str, Any]]
+type ConfigInput = DeviceConfigReading | Mapping[str, Any]
+"""A config response as ``snapshot_from_blink`` takes it: with its fetch time, or bare."""
 
 
-def _get(obj: object, name: str) -> Any:
-    """Read an attribute of a foreign object; ``None`` when absent or when reading fails."""
-    try:
-        return getattr(obj, name, None)
-    except Exception:  # noqa: BLE001 - a property of a foreign object may raise anything
-        return None
+def _newest(*readings: tuple[Any, datetime | None]) -> tuple[Any, datetime | None]:
+    """Return the newest ``(value, fetched_at)`` whose value is known; ties keep the order."""
+    best: tuple[Any, datetime | None] = (None, None)
+    for value, at in readings:
+        if value is None:
+            continue
+        if best[0] is None or (at is not None and best[1] is not None and at > best[1]):
+            best = (value, at)
+    return best
 
 
-def _key(obj: object, key: str) -> Any:
-    """Read a key of a JSON object; ``None`` when ``obj`` is not a mapping or lacks it."""
-    if isinstance(obj, Mapping):
-        try:
-            return obj.get(key)
-        except Exception:  # noqa: BLE001 - a foreign mapping may raise anything
-            return None
-    return None
-
-
-def _first(*values: Any) -> Any:
-    """Return the first value that is not ``None``."""
-    for value in values:
-        if value is not None:
-            return value
-    return None
-
-
-def _text(value: object) -> str | None:
-    """Return a non-empty string, else ``None``."""
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _ident(value: object) -> str | None:
-    """Return an id or serial as a string (JSON may carry either numbers or strings)."""
-    if type(value) is int:
-        return str(value)
-    text = _text(value)
-    if text is None or text.lower() in _NOT_AN_ID:
-        return None
-    return text
-
-
-def _firmware(value: object) -> str | None:
-    """Return a firmware version; the Mini config reports it as a number (``9.63``)."""
-    if type(value) is int or type(value) is float:
-        return str(value)
-    return _text(value)
-
-
-def _online(value: object) -> bool | None:
-    """Map a Blink status string to online/offline; anything else is unknown."""
-    if isinstance(value, str):
-        return _ONLINE.get(value.strip().lower())
-    return None
-
-
-def _battery(value: object) -> str | None:
-    """Return ``ok`` or ``low``; any other battery value is unknown."""
-    if isinstance(value, str):
-        state = value.strip().lower()
-        if state in _BATTERY_STATES:
-            return state
-    return None
-
-
-def _real(value: object) -> float | None:
-    """Return a finite number (not a bool), else ``None``."""
-    if type(value) is int or type(value) is float:
-        try:
-            number = float(value)
-        except OverflowError:  # an int too large for a float
-            return None
-        if math.isfinite(number):
-            return number
-    return None
-
-
-def _celsius(value_f: object) -> float | None:
-    """Convert a Blink temperature (degrees Fahrenheit) to degrees Celsius."""
-    fahrenheit = _real(value_f)
-    return None if fahrenheit is None else round((fahrenheit - 32) * 5 / 9, 1)
-
-
-def _time(value: object) -> datetime | None:
-    """Parse an ISO 8601 time (or epoch seconds) into an aware UTC datetime."""
-    try:
-        if isinstance(value, str):
-            parsed = datetime.fromisoformat(value.strip())
-        elif type(value) is int or type(value) is float:
-            parsed = datetime.fromtimestamp(value, UTC)
-        else:
-            return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)  # Blink's times are UTC
-        return parsed.astimezone(UTC)
-    except ValueError, OverflowError, OSError:
-        return None
-
-
-def _aware(now: object) -> datetime:
-    """Return ``now`` as an aware datetime (naive means UTC; junk means the current time)."""
-    if isinstance(now, datetime):
-        return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
-    return datetime.now(UTC)
-
-
-def _config(raw: object) -> Mapping[str, Any] | None:
-    """Normalise a config response to the camera's own dict.
-
-    Accepts the sync-module camera response (``{"camera": [{...}], "signals": {...}}``), a
-    Mini/doorbell config response, or the inner camera dict itself.
-    """
-    if not isinstance(raw, Mapping):
-        return None
-    cameras = _key(raw, "camera")
-    if isinstance(cameras, list) and cameras and isinstance(cameras[0], Mapping):
-        inner: dict[str, Any] = dict(cameras[0])
-        if not isinstance(inner.get("signals"), Mapping):
-            inner["signals"] = _key(raw, "signals")
-        return inner
-    return raw
+def _signal(value: object, unit: SignalUnit) -> int | None:
+    """Return ``value`` when its range says it is in ``unit`` (see ``signal_or_none``)."""
+    found = signal_or_none(value)
+    return found[0] if found is not None and found[1] is unit else None
 
 
 class _Homescreen:
@@ -178,14 +94,14 @@ class _Homescreen:
     def __init__(self, homescreen: object) -> None:
         # True when the homescreen lists devices at all: it is then the account's truth.
         self.lists_devices = any(
-            isinstance(_key(homescreen, section), list) for section in _SECTION_FAMILY
+            isinstance(get_key(homescreen, section), list) for section in _SECTION_FAMILY
         )
         self.entries: list[_Entry] = []
         self.by_serial: dict[str, _Entry] = {}
         self.by_id: dict[str, _Entry] = {}
         self.by_name: dict[str, _Entry] = {}
         for section in _SECTION_FAMILY:
-            devices = _key(homescreen, section)
+            devices = get_key(homescreen, section)
             if not isinstance(devices, list):
                 continue
             for device in devices:
@@ -194,9 +110,9 @@ class _Homescreen:
                 entry = (section, device)
                 self.entries.append(entry)
                 for index, key in (
-                    (self.by_serial, _ident(_key(device, "serial"))),
-                    (self.by_id, _ident(_key(device, "id"))),
-                    (self.by_name, _text(_key(device, "name"))),
+                    (self.by_serial, ident(get_key(device, "serial"))),
+                    (self.by_id, ident(get_key(device, "id"))),
+                    (self.by_name, text(get_key(device, "name"))),
                 ):
                     if key is not None:
                         index.setdefault(key, entry)
@@ -214,7 +130,7 @@ class _Homescreen:
             entry = None if key is None else index.get(key)
             if entry is None:
                 continue
-            entry_serial = _ident(_key(entry[1], "serial"))
+            entry_serial = ident(get_key(entry[1], "serial"))
             if serial is None or entry_serial is None or entry_serial == serial:
                 return entry
         return None
@@ -222,20 +138,20 @@ class _Homescreen:
 
 def _sync_modules_from_homescreen(homescreen: object) -> dict[str, SyncModuleSnapshot]:
     modules: dict[str, SyncModuleSnapshot] = {}
-    entries = _key(homescreen, "sync_modules")
+    entries = get_key(homescreen, "sync_modules")
     if not isinstance(entries, list):
         return modules
     for entry in entries:
-        serial = _ident(_key(entry, "serial"))
+        serial = ident(get_key(entry, "serial"))
         if serial is None or serial in modules:
             continue
         modules[serial] = SyncModuleSnapshot(
             serial=serial,
-            name=_text(_key(entry, "name")),
-            network_id=_ident(_key(entry, "network_id")),
-            online=_online(_key(entry, "status")),
-            wifi_bars=bars_or_none(_key(entry, "wifi_strength")),
-            last_heartbeat=_time(_key(entry, "last_hb")),
+            name=text(get_key(entry, "name")),
+            network_id=ident(get_key(entry, "network_id")),
+            online=online(get_key(entry, "status")),
+            wifi_bars=bars_or_none(get_key(entry, "wifi_strength")),
+            last_heartbeat=parse_time(get_key(entry, "last_hb")),
         )
     return modules
 
@@ -250,15 +166,15 @@ def _sync_modules_from_blinkpy(sync: object, known: dict[str, SyncModuleSnapshot
     if not isinstance(sync, Mapping):
         return
     for module in list(sync.values()):
-        status = _get(module, "status")
-        serial = _ident(_get(module, "serial"))
+        status = get_attr(module, "status")
+        serial = ident(get_attr(module, "serial"))
         if not isinstance(status, str) or serial is None or serial in known:
             continue
         known[serial] = SyncModuleSnapshot(
             serial=serial,
-            name=_text(_get(module, "name")),
-            network_id=_ident(_get(module, "network_id")),
-            online=_online(status),
+            name=text(get_attr(module, "name")),
+            network_id=ident(get_attr(module, "network_id")),
+            online=online(status),
         )
 
 
@@ -277,7 +193,7 @@ def _poor_connection(raw: object) -> bool | None:
     """Read ``options.poor_connection`` from a live-view response (or take a bool as is)."""
     if isinstance(raw, bool):
         return raw
-    flag = _key(_key(raw, "options"), "poor_connection")
+    flag = get_key(get_key(raw, "options"), "poor_connection")
     return flag if isinstance(flag, bool) else None
 
 
@@ -290,11 +206,13 @@ class _Builder:
         configs: object,
         liveview: object,
         sync_modules: dict[str, SyncModuleSnapshot],
+        now: datetime,
     ) -> None:
         self.homescreen = _Homescreen(homescreen)
         self.configs = configs if isinstance(configs, Mapping) else {}
         self.liveview = liveview if isinstance(liveview, Mapping) else {}
         self.sync_modules = sync_modules
+        self.now = now
         self.module_by_network: dict[str, str] = {}
         for module in sync_modules.values():
             if module.network_id is not None:
@@ -305,7 +223,7 @@ class _Builder:
     def _lookup(self, mapping: Mapping[Any, Any], *keys: str | None) -> Any:
         for key in keys:
             if key is not None:
-                value = _key(mapping, key)
+                value = get_key(mapping, key)
                 if value is not None:
                     return value
         return None
@@ -315,102 +233,105 @@ class _Builder:
         section, device = entry if entry is not None else (None, None)
         # The homescreen is the newer list: after a re-add it has the new id while blinkpy's
         # object still holds the old one until the Blink integration reloads.
-        camera_id = _first(_ident(_key(device, "id")), _ident(_get(camera, "camera_id")))
-        serial = _first(_ident(_get(camera, "serial")), _ident(_key(device, "serial")))
-        config = _config(self._lookup(self.configs, serial, camera_id))
-        camera_id = _first(camera_id, _ident(_key(config, "id")))
-        serial = _first(serial, _ident(_key(config, "serial")))
+        camera_id = first(ident(get_key(device, "id")), ident(get_attr(camera, "camera_id")))
+        serial = first(ident(get_attr(camera, "serial")), ident(get_key(device, "serial")))
+        config = parse_config(self._lookup(self.configs, serial, camera_id), now=self.now)
+        if config is None:
+            config = ConfigReadings(fetched_at=self.now)
+        camera_id = first(camera_id, config.camera_id)
+        serial = first(serial, config.serial)
         if serial is None or serial in self.cameras:
             return  # the serial is the identity; without one there is nothing to key on
 
-        signals = _key(device, "signals")
-        config_signals = _key(config, "signals")
-        product_type = _first(
-            _text(_get(camera, "product_type")),
-            _text(_key(device, "type")),
-            _text(_key(config, "type")),
+        now, at = self.now, config.fetched_at
+        signals = get_key(device, "signals")
+        product_type = first(
+            text(get_attr(camera, "product_type")),
+            text(get_key(device, "type")),
+            config.product_type,
         )
-        family = _family(product_type, section, _get(camera, "camera_type"))
-        sync_camera = family is Family.SYNC_MODULE_CAMERA
+        family = _family(product_type, section, get_attr(camera, "camera_type"))
+        blinkpy_wifi = get_attr(camera, "wifi_strength")
+        device_wifi = get_key(device, "wifi_strength")  # older firmware, in bars
+        readings = {
+            "online": _newest(
+                (online(get_key(device, "status")), now),
+                (online(get_attr(camera, "status")), now),
+                (config.online, at),
+            ),
+            "wifi_dbm": _newest(
+                (_signal(blinkpy_wifi, SignalUnit.DBM), now),
+                (config.wifi_dbm, at),
+            ),
+            "wifi_bars": _newest(
+                (bars_or_none(get_key(signals, "wifi")), now),
+                (_signal(device_wifi, SignalUnit.BARS), now),
+                (_signal(blinkpy_wifi, SignalUnit.BARS), now),
+                (config.wifi_bars, at),
+            ),
+            "sync_link_bars": _newest(
+                (bars_or_none(get_attr(camera, "sync_signal_strength")), now),
+                (bars_or_none(get_key(signals, "lfr")), now),
+                (config.sync_link_bars, at),
+            ),
+            "sync_link_dbm": _newest((config.sync_link_dbm, at)),
+            "battery_state": _newest(
+                (battery(get_attr(camera, "battery_state")), now),
+                (battery(get_key(device, "battery")), now),
+                (config.battery_state, at),
+            ),
+            "temperature": _newest(
+                (real(get_attr(camera, "temperature_c")), now),
+                (celsius(get_attr(camera, "temperature")), now),
+                (celsius(get_key(signals, "temp")), now),
+                (config.temperature, at),
+            ),
+            "poor_connection": _newest(
+                (_poor_connection(self._lookup(self.liveview, serial, camera_id)), now)
+            ),
+        }
 
-        wifi_dbm = None
-        sync_link_bars = None
-        if sync_camera:
-            wifi_dbm = _first(
-                dbm_or_none(_get(camera, "wifi_strength")),
-                dbm_or_none(_key(config, "wifi_strength")),
-            )
-            sync_link_bars = _first(
-                bars_or_none(_get(camera, "sync_signal_strength")),
-                bars_or_none(_key(signals, "lfr")),
-                bars_or_none(_key(config_signals, "lfr")),
-            )
-
-        network_id = _first(
-            _ident(_get(camera, "network_id")),
-            _ident(_key(device, "network_id")),
-            _ident(_key(config, "network_id")),
-            _ident(_get(_get(camera, "sync"), "network_id")),
+        network_id = first(
+            ident(get_attr(camera, "network_id")),
+            ident(get_key(device, "network_id")),
+            config.network_id,
+            ident(get_attr(get_attr(camera, "sync"), "network_id")),
         )
         sync_module_serial = None if network_id is None else self.module_by_network.get(network_id)
         if sync_module_serial is None:
-            sync_serial = _ident(_get(_get(camera, "sync"), "serial"))
+            sync_serial = ident(get_attr(get_attr(camera, "sync"), "serial"))
             if sync_serial is not None and sync_serial in self.sync_modules:
                 sync_module_serial = sync_serial
 
+        # The camera's name: blinkpy's, else the homescreen's, else the config response's.
+        name = first(text(get_attr(camera, "name")), text(get_key(device, "name")), config.name)
+
         self.cameras[serial] = CameraSnapshot(
             serial=serial,
-            name=_first(
-                _text(_get(camera, "name")),
-                _text(_key(device, "name")),
-                _text(_key(config, "name")),
-            ),
+            name=name,
             product_type=product_type,
             family=None if family is None else family.value,
-            firmware=_first(
-                _firmware(_get(camera, "_version")),
-                _firmware(_get(camera, "version")),
-                _firmware(_key(device, "fw_version")),
-                _firmware(_key(config, "fw_version")),
-            ),
-            online=_first(
-                _online(_key(device, "status")),
-                _online(_get(camera, "status")),
-                _online(_key(config, "status")),
-            ),
-            wifi_dbm=wifi_dbm,
-            wifi_bars=_first(
-                bars_or_none(_key(signals, "wifi")),
-                bars_or_none(_key(config_signals, "wifi")),
-                bars_or_none(_key(config, "wifi")),
-            ),
-            sync_link_bars=sync_link_bars,
-            battery_state=_first(
-                _battery(_get(camera, "battery_state")),
-                _battery(_key(device, "battery")),
-                _battery(_key(config, "battery_state")),
-                _battery(_key(config, "battery")),
-                _battery(_key(config_signals, "battery_state")),
-            ),
-            temperature=_first(
-                _real(_get(camera, "temperature_c")),
-                _celsius(_get(camera, "temperature")),
-                _celsius(_key(signals, "temp")),
-                _celsius(_key(config_signals, "temp")),
-                _celsius(_key(config, "temperature")),
+            firmware=first(
+                firmware(get_attr(camera, "_version")),
+                firmware(get_attr(camera, "version")),
+                firmware(get_key(device, "fw_version")),
+                config.firmware,
             ),
             camera_id=camera_id,
             network_id=network_id,
             sync_module_serial=sync_module_serial,
-            poor_connection=_poor_connection(self._lookup(self.liveview, serial, camera_id)),
+            readings_at={
+                k: at for k, (v, at) in readings.items() if v is not None and at is not None
+            },
+            **{k: value for k, (value, _) in readings.items()},
         )
 
     def add_blinkpy_camera(self, camera: object) -> None:
         """Add a blinkpy camera, matched to its homescreen entry."""
         entry = self.homescreen.match(
-            _ident(_get(camera, "serial")),
-            _ident(_get(camera, "camera_id")),
-            _text(_get(camera, "name")),
+            ident(get_attr(camera, "serial")),
+            ident(get_attr(camera, "camera_id")),
+            text(get_attr(camera, "name")),
         )
         if entry is None and self.homescreen.lists_devices:
             # Gone from the account (deleted in the Blink app): blinkpy keeps its object until
@@ -431,7 +352,7 @@ def snapshot_from_blink(
     blink: object,
     *,
     now: datetime,
-    configs: Mapping[str, Any] | None = None,
+    configs: Mapping[str, ConfigInput] | None = None,
     liveview: Mapping[str, Any] | None = None,
 ) -> AccountSnapshot:
     """Read a logged-in blinkpy ``Blink`` object (duck-typed, read-only) into a snapshot.
@@ -442,37 +363,44 @@ def snapshot_from_blink(
 
     Args:
         blink: The blinkpy ``Blink`` object (or anything shaped like it).
-        now: When the data was read; becomes ``taken_at``.
-        configs: Optional raw config responses by serial or camera id, e.g. a Mini's
-            ``owls/{id}/config`` response whose ``wifi`` gives its Wi-Fi bars.
+        now: When the data was read; becomes ``taken_at`` and the fetch time of every
+            homescreen and blinkpy reading.
+        configs: Optional config responses by serial or camera id: a sync-module camera's
+            ``/network/{n}/camera/{id}/config``, a doorbell's or a Mini's
+            ``/api/v1/accounts/{a}/networks/{n}/doorbells|owls/{id}/config`` response. Each
+            is a ``DeviceConfigReading(payload, fetched_at)``, whose readings then carry
+            ``fetched_at`` in ``CameraSnapshot.readings_at``, or a bare payload (read at
+            ``now``). When a config and the homescreen or blinkpy give the same field, the
+            newer reading wins.
         liveview: Optional live-view responses (or bools) by serial or camera id, for
             ``poor_connection``.
 
     Returns:
         The snapshot. Never raises.
     """
-    homescreen = _get(blink, "homescreen")
+    homescreen = get_attr(blink, "homescreen")
     sync_modules = _sync_modules_from_homescreen(homescreen)
-    _sync_modules_from_blinkpy(_get(blink, "sync"), sync_modules)
-    builder = _Builder(homescreen, configs, liveview, sync_modules)
-    cameras = _get(blink, "cameras")
+    _sync_modules_from_blinkpy(get_attr(blink, "sync"), sync_modules)
+    taken_at = aware(now)
+    builder = _Builder(homescreen, configs, liveview, sync_modules, taken_at)
+    cameras = get_attr(blink, "cameras")
     if isinstance(cameras, Mapping):
         for camera in list(cameras.values()):
             builder.add_blinkpy_camera(camera)
     builder.add_homescreen_rest()
-    auth = _get(blink, "auth")
+    auth = get_attr(blink, "auth")
     return AccountSnapshot(
         cameras=builder.cameras,
         sync_modules=sync_modules,
-        taken_at=_aware(now),
-        account_id=_first(_ident(_get(auth, "account_id")), _ident(_get(blink, "account_id"))),
-        region=_text(_get(auth, "region_id")),
+        taken_at=taken_at,
+        account_id=first(ident(get_attr(auth, "account_id")), ident(get_attr(blink, "account_id"))),
+        region=text(get_attr(auth, "region_id")),
     )
 
 
 def snapshot_from_payloads(  # noqa: PLR0913 - every optional payload has its own name
     homescreen: object,
-    camera_configs: Mapping[str, Any] | None = None,
+    camera_configs: Mapping[str, ConfigInput] | None = None,
     *,
     now: datetime,
     account_id: object = None,
@@ -483,9 +411,8 @@ def snapshot_from_payloads(  # noqa: PLR0913 - every optional payload has its ow
 
     Args:
         homescreen: The ``/api/v3/accounts/{a}/homescreen`` response.
-        camera_configs: Config responses by serial or camera id: the sync-module camera
-            ``/network/{n}/camera/{id}/config`` response or its ``camera[0]`` dict, or a
-            Mini/doorbell config response.
+        camera_configs: Config responses by serial or camera id, bare or as
+            ``DeviceConfigReading`` (see ``snapshot_from_blink``).
         now: When the data was read; becomes ``taken_at``.
         account_id: Blink account id; defaults to the homescreen's ``account.id``.
         region: Blink tier, e.g. ``u034``.
@@ -495,12 +422,13 @@ def snapshot_from_payloads(  # noqa: PLR0913 - every optional payload has its ow
         The snapshot. Never raises.
     """
     sync_modules = _sync_modules_from_homescreen(homescreen)
-    builder = _Builder(homescreen, camera_configs, liveview, sync_modules)
+    taken_at = aware(now)
+    builder = _Builder(homescreen, camera_configs, liveview, sync_modules, taken_at)
     builder.add_homescreen_rest()
     return AccountSnapshot(
         cameras=builder.cameras,
         sync_modules=sync_modules,
-        taken_at=_aware(now),
-        account_id=_first(_ident(account_id), _ident(_key(_key(homescreen, "account"), "id"))),
-        region=_text(region),
+        taken_at=taken_at,
+        account_id=first(ident(account_id), ident(get_key(get_key(homescreen, "account"), "id"))),
+        region=text(region),
     )
