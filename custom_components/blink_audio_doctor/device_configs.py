@@ -28,6 +28,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_CONFIG_READ_MINUTES, DEFAULT_CONFIG_READ_MINUTES, DOMAIN, LOGGER
+from .doctor.model import DeviceConfigReading
 from .source import SourceUnavailableError
 
 if TYPE_CHECKING:
@@ -38,14 +39,6 @@ SECTIONS = ("owls", "doorbells")
 # First reads of newly seen devices are this far apart, so a start-up sends no burst.
 STAGGER = timedelta(seconds=30)
 REQUEST_TIMEOUT = ClientTimeout(total=15)
-
-
-@dataclass(frozen=True, slots=True)
-class ConfigReading:
-    """A device's config response and when it was fetched."""
-
-    payload: dict[str, Any]
-    fetched_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +96,13 @@ class DeviceConfigs:
         self._on_new_readings = on_new_readings
         minutes = float(entry.options.get(CONF_CONFIG_READ_MINUTES, DEFAULT_CONFIG_READ_MINUTES))
         self.interval: timedelta | None = timedelta(minutes=minutes) if minutes > 0 else None
-        self.readings: dict[str, ConfigReading] = {}
+        self.readings: dict[str, DeviceConfigReading] = {}
         self._next_read: dict[str, datetime] = {}
         self._task: asyncio.Task[None] | None = None
 
-    def snapshot_configs(self) -> dict[str, Any]:
-        """The config responses a snapshot rests on, by serial."""
-        return {serial: reading.payload for serial, reading in self.readings.items()}
+    def snapshot_configs(self) -> dict[str, DeviceConfigReading]:
+        """The config readings a snapshot rests on (each with its fetch time), by serial."""
+        return dict(self.readings)
 
     @callback
     def async_read_due(self) -> None:
@@ -162,7 +155,7 @@ class DeviceConfigs:
             self._next_read[target.serial] = dt_util.utcnow() + self.interval
             payload = await self._fetch(target)
             if payload is not None:
-                self.readings[target.serial] = ConfigReading(payload, dt_util.utcnow())
+                self.readings[target.serial] = DeviceConfigReading(payload, dt_util.utcnow())
                 new = True
         return new
 
@@ -198,7 +191,9 @@ class DeviceConfigs:
                     )
                     return None
                 payload = await response.json(content_type=None)
-        except ClientError, TimeoutError, ValueError:
-            LOGGER.debug("Config of %s device …%s not read", target.section, target.serial[-4:])
+        except (ClientError, TimeoutError, ValueError) as err:
+            LOGGER.debug(
+                "Config of %s device …%s not read: %r", target.section, target.serial[-4:], err
+            )
             return None
         return payload if isinstance(payload, dict) else None

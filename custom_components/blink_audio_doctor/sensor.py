@@ -48,10 +48,15 @@ type SensorValue = int | float | datetime | None
 
 @dataclass(frozen=True, kw_only=True)
 class CameraSensorDescription(SensorEntityDescription):
-    """A camera sensor: its value, and the snapshot field it shows (not every model has it)."""
+    """A camera sensor: its value, and the snapshot field it shows (not every model has it).
+
+    `on_reading`: created only once Blink gives a reading (some devices of a model do, some
+    do not), instead of for every model that can report the field.
+    """
 
     value_fn: Callable[[CameraSnapshot], SensorValue]
     field: str
+    on_reading: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +92,17 @@ CAMERA_SENSORS: tuple[CameraSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda camera: camera.sync_link_bars,
+    ),
+    CameraSensorDescription(
+        key="sync_link_signal",
+        translation_key="sync_link_signal",
+        field="sync_link_dbm",
+        on_reading=True,
+        native_unit_of_measurement=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+        device_class=SensorDeviceClass.SIGNAL_STRENGTH,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda camera: camera.sync_link_dbm,
     ),
 )
 
@@ -198,7 +214,7 @@ async def async_setup_entry(
             *(
                 CameraSensor(coordinator, camera.serial, description)
                 for description in CAMERA_SENSORS
-                if camera_can_report(camera, description.field)
+                if _always(camera, description)
             ),
         ],
         lambda sync_module: [
@@ -209,6 +225,11 @@ async def async_setup_entry(
     _async_add_sensors_on_first_reading(hass, entry, async_add_entities)
 
 
+def _always(camera: CameraSnapshot, description: CameraSensorDescription) -> bool:
+    """The sensor exists for this camera from the start (its model reports the field)."""
+    return not description.on_reading and camera_can_report(camera, description.field)
+
+
 @callback
 def _async_add_sensors_on_first_reading(
     hass: HomeAssistant,
@@ -217,7 +238,8 @@ def _async_add_sensors_on_first_reading(
 ) -> None:
     """Sensors a model may or may not fill appear once Blink gives a reading.
 
-    A Mini's or doorbell's Wi-Fi dBm comes from its config endpoint, when that carries one. A
+    A Mini's or doorbell's Wi-Fi dBm and a doorbell's Sync Module link dBm come from the
+    device's config endpoint, when that carries them. A
     sensor that existed before (in the entity registry) is back at once after a restart, before
     the first reading arrives.
     """
@@ -237,7 +259,7 @@ def _async_add_sensors_on_first_reading(
         for serial, camera in snapshot.cameras.items():
             keys = added.setdefault(serial, set())
             for description in CAMERA_SENSORS:
-                if description.key in keys or camera_can_report(camera, description.field):
+                if description.key in keys or _always(camera, description):
                     continue
                 unique_id = f"{serial}-{description.key}"
                 if (

@@ -23,7 +23,7 @@ from blink_cloud_sim.server import SimServer
 from custom_components.blink_audio_doctor.const import CONF_CONFIG_READ_MINUTES
 
 from .conftest import setup_core_blink, setup_linked, setup_own
-from .test_entities import entity_id
+from .test_entities import entity_id, state
 
 HALLWAY = "G8T30000MINI0001"  # Mini
 FRONT_DOOR = "G8T40000DOOR0001"  # Video Doorbell
@@ -32,10 +32,17 @@ CONFIG_ENDPOINTS = ("owl_config", "doorbell_config")
 
 
 async def setup_mode(hass: HomeAssistant, sim: SimServer, mode: str) -> ConfigEntry:
-    """Our entry in `mode`; linked mode on top of HA's real Blink integration."""
+    """Our entry in `mode`; linked mode on top of HA's real Blink integration.
+
+    Returns once the first config read (started in the background) is done: simulated time
+    jumps would otherwise time it out.
+    """
     if mode == "linked":
-        return await setup_linked(hass, await setup_core_blink(hass, sim))
-    return await setup_own(hass, sim)
+        entry = await setup_linked(hass, await setup_core_blink(hass, sim))
+    else:
+        entry = await setup_own(hass, sim)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return entry
 
 
 async def minutes_pass(hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes: int) -> None:
@@ -72,6 +79,27 @@ async def press_run_diagnostics(hass: HomeAssistant, serial: str) -> None:
     button = entity_id(hass, "button", serial, "run_diagnostics")
     assert button is not None
     await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+
+
+@pytest.mark.parametrize("mode", ["linked", "own"])
+async def test_mini_and_doorbell_get_their_dbm_from_the_config_endpoint(
+    hass: HomeAssistant, blink_sim: SimServer, freezer: FrozenDateTimeFactory, mode: str
+) -> None:
+    # The Mini's config shape is not public: here it carries its Wi-Fi in dBm.
+    blink_sim.world.set_device_config(HALLWAY, wifi_dbm=-61, config_wifi="wifi_rssi")
+    await setup_mode(hass, blink_sim, mode)
+    await minutes_pass(hass, freezer, 5)
+
+    assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "-54"
+    assert state(hass, "sensor", FRONT_DOOR, "sync_link_signal") == "-61"
+    assert state(hass, "sensor", HALLWAY, "wifi_signal") == "-61"
+    # The floodlight's config carries no Wi-Fi field at all: no sensor that would stay unknown.
+    assert entity_id(hass, "sensor", DRIVEWAY, "wifi_signal") is None
+    assert entity_id(hass, "sensor", HALLWAY, "sync_link_signal") is None
+
+    blink_sim.world.set_device_config(FRONT_DOOR, wifi_dbm=-77)
+    await minutes_pass(hass, freezer, 30)
+    assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "-77"
 
 
 @pytest.mark.parametrize("mode", ["linked", "own"])
@@ -117,10 +145,30 @@ async def test_run_diagnostics_button_rereads_the_asked_camera_only(
     await minutes_pass(hass, freezer, 5)
     blink_sim.world.clear_log()
 
+    blink_sim.world.set_device_config(FRONT_DOOR, wifi_dbm=-79)
+
     await press_run_diagnostics(hass, FRONT_DOOR)
 
     assert len(config_reads(blink_sim, FRONT_DOOR)) == 1
     assert config_reads(blink_sim, HALLWAY) == []
+    assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "-79"
+
+
+async def test_check_again_never_shows_an_old_reading_as_fresh(
+    hass: HomeAssistant, blink_sim: SimServer, freezer: FrozenDateTimeFactory
+) -> None:
+    await setup_mode(hass, blink_sim, "linked")
+    await minutes_pass(hass, freezer, 5)
+    assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "-54"
+    blink_sim.world.inject_fault("doorbell_config", status=429, count=1)
+    freezer.tick(timedelta(minutes=1))  # the user asks a minute after the last read
+
+    await press_run_diagnostics(hass, FRONT_DOOR)
+
+    # The reading from before the user asked is not presented as the answer.
+    assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "unknown"
+    await minutes_pass(hass, freezer, 30)
+    assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "-54"
 
 
 @pytest.mark.parametrize("status", [401, 429])
@@ -129,16 +177,17 @@ async def test_refused_config_read_leaves_blinks_entry_and_tokens_alone(
 ) -> None:
     core = await setup_core_blink(hass, blink_sim)
     entry = await setup_linked(hass, core)
+    await hass.async_block_till_done(wait_background_tasks=True)
     await minutes_pass(hass, freezer, 5)
     tokens = dict(core.data)
     blink_sim.world.clear_log()
     blink_sim.world.inject_fault("doorbell_config", status=status)
 
     await minutes_pass(hass, freezer, 60)
-    await press_run_diagnostics(hass, FRONT_DOOR)
 
-    # Skipped until the next interval: one scheduled read per half hour, plus the one asked for.
-    assert len(config_reads(blink_sim, FRONT_DOOR)) == 3
+    # Skipped until the next interval (one read per half hour); the last good reading stays.
+    assert len(config_reads(blink_sim, FRONT_DOOR)) == 2
+    assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "-54"
     assert [e.endpoint for e in blink_sim.world.request_log if e.endpoint == "oauth_token"] == []
     assert dict(core.data) == tokens
     assert core.state is ConfigEntryState.LOADED
@@ -152,7 +201,7 @@ async def test_diagnostics_show_the_keys_blink_sent_per_device(
     blink_sim: SimServer,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    entry = await setup_linked(hass, await setup_core_blink(hass, blink_sim))
+    entry = await setup_mode(hass, blink_sim, "linked")
     await minutes_pass(hass, freezer, 5)
 
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
