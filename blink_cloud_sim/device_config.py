@@ -1,9 +1,10 @@
 """Config bodies of Minis (`owls/{id}/config`) and doorbells (`doorbells/{id}/config`).
 
 The doorbell config follows the published sample (`tests/fixtures/real/doorbell_config.json`):
-a flat object with `temp`, `wifi_rssi` in dBm, `lfr_rssi` and `battery_state`. The owl config's
-shape is not public, so a scenario chooses which Wi-Fi field, if any, it carries
-(`config_wifi`), or replaces the whole body (`config_body`). See README.md.
+a flat object with `temp`, `wifi_rssi` in dBm, `lfr_rssi` and `battery_state`. The only
+published Mini config (`tests/fixtures/real/owl_config.json`, firmware 9.63) carries `wifi` in
+bars; what newer firmware sends is not public, so a scenario chooses which Wi-Fi field, if any,
+it carries (`config_wifi`, none by default), or replaces the whole body (`config_body`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ def _wifi_fields(camera: Camera) -> dict[str, Any]:
             return {}
 
 
+def _fw_number(version: str) -> float | str:
+    """Return a Mini's firmware version as the number its config carries (e.g. 9.63)."""
+    try:
+        return float(version)
+    except ValueError:
+        return version
+
+
 def device_config(world: World, camera: Camera) -> dict[str, Any]:
     """Return the body of a Mini's or doorbell's config endpoint."""
     if camera.config_body is not None:
@@ -42,18 +51,35 @@ def device_config(world: World, camera: Camera) -> dict[str, Any]:
     config: dict[str, Any] = {
         "name": camera.name,
         "updated_at": CONFIG_UPDATED_AT,
-        "fw_version": camera.fw_version,
+        "fw_version": _fw_number(camera.fw_version)
+        if camera.family == "owl"
+        else camera.fw_version,
         "enabled": camera.enabled,
+        "led_enabled": True,
+        "led_state": "off",
         "status": "online" if world.camera_online(camera) else "offline",
         "video_quality": "best",
         "clip_length_max": 30,
         "clip_length": 30,
         "retrigger_time": 10,
         "motion_sensitivity": 5,
+        "motion_regions": 33554431,
+        "advanced_motion_regions": [4095] * 12,
+        "early_termination": False,
         "night_vision_control": "normal",
+        "early_notification": False,
+        "early_notification_compatible": True,
+        "early_termination_supported": True,
         "illuminator_enable": "auto",
+        "illuminator_enable_v2": "auto",
+        "illuminator_duration": 1,
+        "illuminator_intensity": 4,
         "record_audio_enable": True,
         "volume_control": 7,
+        "video_recording_enable": True,
+        "video_recording_optional": True,
+        "flip_video": False,
+        "flip_video_compatible": True,
         "local_storage_enabled": False,
         "local_storage_compatible": camera.family == "owl",
     }

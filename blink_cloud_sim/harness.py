@@ -1,6 +1,6 @@
 """Point the unmodified blinkpy at the simulator (tests and demo only).
 
-blinkpy builds its URLs in three places (research/blinkpy.md section 1.6): the REST base URL
+blinkpy builds its URLs in three places: the REST base URL
 in `Blink.setup_urls()`, the OAuth URLs as module constants imported into `blinkpy.api`, and the
 legacy token and tier URLs bound as default arguments of `Auth.login()` and
 `Auth.get_tier_info()`. `redirect_blinkpy()` patches all three at class/module level, so every
@@ -19,6 +19,7 @@ import blinkpy.api
 import blinkpy.auth
 import blinkpy.blinkpy
 import blinkpy.helpers.util
+import blinkpy.sync_module
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,6 +40,11 @@ _URL_ATTRIBUTES = {
 }
 
 
+def _no_backoff(*_args: Any, **_kwargs: Any) -> float:
+    """Replace blinkpy's retry back-off (local-storage manifest polling): no wait."""
+    return 0.0
+
+
 async def _no_throttle_sleep(_seconds: float, *args: Any, **kwargs: Any) -> None:
     """Replace blinkpy's throttle wait: yield to the loop, never wait."""
     _ = (args, kwargs)
@@ -52,7 +58,8 @@ def redirect_blinkpy(base_url: str, *, skip_throttle: bool = False) -> Iterator[
     Args:
         base_url: The simulator's URL, e.g. `SimServer.url` (`http://127.0.0.1:PORT`).
         skip_throttle: Make blinkpy's built-in throttles (5 s between homescreen calls,
-            2 s between refreshes, shared by all instances) return at once; tests only.
+            2 s between refreshes, shared by all instances) and its back-off between
+            local-storage manifest retries (3 to 24 s) return at once; tests only.
 
     Yields:
         Nothing; on exit every patched attribute is restored.
@@ -65,6 +72,7 @@ def redirect_blinkpy(base_url: str, *, skip_throttle: bool = False) -> Iterator[
     login_defaults = auth_cls.login.__defaults__
     tier_defaults = auth_cls.get_tier_info.__defaults__
     original_sleep = blinkpy.helpers.util.sleep
+    original_backoff = blinkpy.sync_module.backoff_seconds
 
     def setup_urls(self: Any) -> None:
         # Keep blinkpy's own checks (no region -> BlinkSetupError), then swap the host.
@@ -81,6 +89,7 @@ def redirect_blinkpy(base_url: str, *, skip_throttle: bool = False) -> Iterator[
         auth_cls.get_tier_info.__defaults__ = (f"{base}/api/v1/users/tier_info",)
         if skip_throttle:
             blinkpy.helpers.util.sleep = _no_throttle_sleep
+            blinkpy.sync_module.backoff_seconds = _no_backoff
         yield
     finally:
         blink_cls.setup_urls = original_setup_urls
@@ -89,3 +98,4 @@ def redirect_blinkpy(base_url: str, *, skip_throttle: bool = False) -> Iterator[
         auth_cls.login.__defaults__ = login_defaults
         auth_cls.get_tier_info.__defaults__ = tier_defaults
         blinkpy.helpers.util.sleep = original_sleep
+        blinkpy.sync_module.backoff_seconds = original_backoff

@@ -1,4 +1,4 @@
-"""JSON bodies in the shapes real Blink answers with (research/blinkpy.md section 7).
+"""JSON bodies in the shapes real Blink answers with (published samples: tests/fixtures/real/).
 
 Each function reads the world and returns a plain dict; the server serialises it. Keys beyond
 what blinkpy reads are kept where real payloads carry them, so that code reading the raw
@@ -64,7 +64,8 @@ def homescreen_camera(world: World, account: Account, camera: Camera) -> dict[st
         entry["status"] = "done" if online else "offline"
         entry["battery"] = camera.battery
         entry["usage_rate"] = False
-        entry["signals"] = _camera_signals(camera)
+        if not camera.older_firmware:
+            entry["signals"] = _camera_signals(camera)
         entry["color"] = "black"
     else:
         # Minis and doorbells carry no Wi-Fi reading in the homescreen (no `signals`).
@@ -107,9 +108,9 @@ def homescreen_sync_module(world: World, module: SyncModule) -> dict[str, Any]:
         "wifi_strength": module.wifi_bars,
         "network_id": module.network_id,
         "enable_temp_alerts": True,
-        "local_storage_enabled": False,
-        "local_storage_compatible": module.type == "sm2",
-        "local_storage_status": "unavailable",
+        "local_storage_enabled": module.local_storage_enabled,
+        "local_storage_compatible": module.local_storage_compatible,
+        "local_storage_status": module.local_storage_status,
         "revision": "01",
     }
 
@@ -307,7 +308,7 @@ def camera_config(world: World, account: Account, camera: Camera) -> dict[str, A
         "battery_voltage": camera.battery_voltage,
         "battery_check_time": stamp,
         "temperature": camera.temperature,
-        "wifi_strength": camera.wifi_dbm,
+        "wifi_strength": camera.wifi_bars if camera.older_firmware else camera.wifi_dbm,
         "lfr_strength": camera.lfr_dbm,
         "lfr_sync_interval": 8,
         "wifi_timeout": 30,
@@ -321,8 +322,11 @@ def camera_config(world: World, account: Account, camera: Camera) -> dict[str, A
         "video_length": 30,
         "unit_number": 1,
         "ac_power": camera.power_source == "plug",
-        "signals": signals,
     }
+    if camera.older_firmware:
+        # Older firmware: `wifi_strength` in bars and no `signals` at all.
+        return {"camera": [entry]}
+    entry["signals"] = signals
     return {"camera": [entry], "signals": signals}
 
 

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from . import payloads
+from . import local_storage, payloads
 from .device_config import device_config
 from .world import (
     BLOCKED_HARDWARE_IDS,
@@ -38,7 +38,7 @@ from .world import (
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from .world import Account, Fault, Network
+    from .world import Account, Fault, Network, SyncModule
 
     Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -55,6 +55,7 @@ _ACCOUNT = "/api/v1/accounts/{account_id}"
 _CAMERA = "/network/{network_id}/camera/{camera_id}"
 _OWL = _ACCOUNT + "/networks/{network_id}/owls/{camera_id}"
 _DOORBELL = _ACCOUNT + "/networks/{network_id}/doorbells/{camera_id}"
+_LOCAL_STORAGE = _ACCOUNT + "/networks/{network_id}/sync_modules/{sync_id}/local_storage"
 
 _THUMBNAIL_JPEG = base64.b64decode(
     "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4"
@@ -133,6 +134,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "POST",
         "/api/v2/accounts/{account_id}/networks/{network_id}/doorbells/{camera_id}/liveview",
         "doorbell_liveview",
+    ),
+    Endpoint("POST", _LOCAL_STORAGE + "/manifest/request", "local_storage_manifest_request"),
+    Endpoint("GET", _LOCAL_STORAGE + "/manifest/request/{request_id}", "local_storage_manifest"),
+    Endpoint(
+        "POST",
+        _LOCAL_STORAGE + "/manifest/{manifest_id}/clip/request/{clip_id}",
+        "local_storage_clip_request",
     ),
     Endpoint("GET", "/network/{network_id}/command/{command_id}", "command_status"),
     Endpoint("POST", "/network/{network_id}/command/{command_id}/done", "command_done"),
@@ -706,6 +714,34 @@ class SimServer:
 
     async def _h_doorbell_liveview(self, request: web.Request) -> web.Response:
         return await self._liveview(request, "lotus")
+
+    def _local_storage_module(self, request: web.Request) -> SyncModule:
+        network = self._network(request)
+        module = self.world.network_sync_module(network.network_id)
+        if module is None or module.sync_id != _int_param(request, "sync_id"):
+            raise _not_found("Sync module")
+        return module
+
+    def _sync_module_command(self, request: web.Request, kind: str) -> web.Response:
+        module = self._local_storage_module(request)
+        cmd = self.world.new_command(
+            module.network_id, kind, module.serial, ok=self.world.sync_module_online(module)
+        )
+        return _json(payloads.command(cmd, self._account(request)))
+
+    async def _h_local_storage_manifest_request(self, request: web.Request) -> web.Response:
+        return self._sync_module_command(request, "local_storage_manifest")
+
+    async def _h_local_storage_manifest(self, request: web.Request) -> web.Response:
+        module = self._local_storage_module(request)
+        request_id = _int_param(request, "request_id")
+        cmd = self.world.commands.get(request_id)
+        if cmd is None or cmd.serial != module.serial:
+            raise _not_found("Manifest request")
+        return _json(local_storage.manifest(self.world, module, request_id))
+
+    async def _h_local_storage_clip_request(self, request: web.Request) -> web.Response:
+        return self._sync_module_command(request, "local_storage_clip")
 
     def _command(self, request: web.Request) -> tuple[Network, int]:
         network = self._network(request)

@@ -144,6 +144,9 @@ class SyncModule(_Powered):
     wifi_bars: int | None = 4
     last_hb: str | None = None
     offline_since: dt.datetime | None = None
+    local_storage_enabled: bool = False
+    local_storage_compatible: bool = True
+    local_storage_status: str = "unavailable"
 
 
 @dataclass
@@ -170,6 +173,7 @@ class Camera(_Powered):
     config_wifi: str = "none"
     config_body: dict[str, Any] | None = None
     pan_tilt: bool = False
+    older_firmware: bool = False
 
 
 @dataclass
@@ -405,6 +409,11 @@ class World:
                 last_hb=s.get("last_hb"),
                 fw_version=str(s.get("fw_version", "4.4.8")),
                 boot_seconds=float(s.get("boot_seconds", 30)),
+                local_storage_enabled=bool(s.get("local_storage_enabled", False)),
+                local_storage_compatible=bool(
+                    s.get("local_storage_compatible", s.get("type", "sm2") == "sm2")
+                ),
+                local_storage_status=str(s.get("local_storage_status", "unavailable")),
             )
             self._check_network(module.network_id, module.serial)
             self.sync_modules[module.serial] = module
@@ -420,6 +429,10 @@ class World:
         self._next_camera_id = 1 + max(
             [c.camera_id for c in self.cameras.values()] + [7000000], default=7000000
         )
+        # Faults the scenario starts with (same keywords as inject_fault).
+        for spec in data.get("faults", []):
+            fault = dict(spec)
+            self.inject_fault(str(fault.pop("endpoint")), **fault)
 
     def _check_network(self, network_id: int, serial: str) -> None:
         if network_id not in self.networks:
@@ -943,6 +956,7 @@ def _camera_from_spec(c: dict[str, Any]) -> Camera:
         config_wifi=_config_wifi(c.get("config_wifi", DEFAULT_CONFIG_WIFI[family]), c["serial"]),
         config_body=_config_body(c.get("config_body"), c["serial"]),
         pan_tilt=bool(c.get("pan_tilt", False)),
+        older_firmware=bool(c.get("older_firmware", False)),
     )
 
 

@@ -206,19 +206,22 @@ async def test_models_without_a_speaker_are_unsupported_and_raise_nothing(
     assert issue(hass, entry, white.serial) is None
 
 
-async def test_an_unknown_model_is_unknown_never_healthy(
+async def test_an_unknown_model_is_judged_as_its_family(
     hass: HomeAssistant,
     blink_sim: SimServer,
     own_entry: ConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await healthy_start(hass, own_entry)
-    blink_sim.world.cameras[HALLWAY].type = "sedona"  # a model this version does not know
+    blink_sim.world.cameras[HALLWAY].type = "sedona"  # a type this version does not list
     await next_poll(hass, freezer)
     await next_poll(hass, freezer)
-    assert verdict(hass, HALLWAY) == STATE_UNKNOWN
-    assert diagnosis(hass, HALLWAY) == "unknown_model"
-    assert issue(hass, own_entry, HALLWAY) is None
+    # Listed under the homescreen's owls, it is judged as a Mini rather than left unknown.
+    assert verdict(hass, HALLWAY) == STATE_ON
+    assert diagnosis(hass, HALLWAY) == "ok"
+    blink_sim.world.cameras[HALLWAY].online = False
+    await next_poll(hass, freezer)
+    assert diagnosis(hass, HALLWAY) == "camera_offline"
 
 
 async def test_flapping_raises_no_notification_storm(

@@ -408,6 +408,9 @@ async def test_families_scenario(
     assert blink.cameras["Indoor Old"].battery == "low"
     assert blink.cameras["Shed XT2"].sync_signal_strength == 2
     assert {blink.cameras[n].product_type for n in ("Porch XT", "Shed XT2")} == {"xt", "xt2"}
+    # Older firmware: Wi-Fi in bars in the config, no signals anywhere.
+    assert blink.cameras["Porch XT"].wifi_strength == 5
+    assert "signals" not in _hs(blink, "cameras", "B0000002XT000001")
     assert type(blink.sync["Garage Mini"]) is BlinkOwl
     assert type(blink.sync["Back Door"]) is BlinkLotus
     assert type(blink.cameras["Garage Mini"]) is BlinkCameraMini
@@ -436,6 +439,18 @@ async def test_families_scenario(
 async def test_demo_scenario(blink_sim: SimServer, blink_session: aiohttp.ClientSession) -> None:
     blink = await _started(blink_sim, blink_session)
     assert blink.cameras["Front Door"].online is True
+    assert blink.cameras["Front Door"].product_type == "tulip"
+    assert "signals" not in _hs(blink, "doorbells", "G8T40000DOORDEM1")
+    base = f"{blink.urls.base_url}/api/v1/accounts/1100001/networks/4100001"
+    door = await api.http_get(blink, f"{base}/doorbells/6100001/config")
+    assert (door["wifi_rssi"], door["lfr_rssi"], door["temp"], door["battery_state"]) == (
+        -58,
+        -67,
+        64,
+        "ok",
+    )
+    mini = await api.http_get(blink, f"{base}/owls/6100003/config")
+    assert not {"wifi", "wifi_rssi", "wifi_strength", "signals"} & set(mini)
     assert blink.cameras["Backyard"].wifi_strength == -80
     assert _hs(blink, "cameras", "G8T20000OUTDEM01")["signals"]["wifi"] == 1  # type: ignore[index]
     assert blink.cameras["Living Room"].online is False

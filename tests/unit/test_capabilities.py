@@ -1,4 +1,4 @@
-"""The capability map: every known product type and what unknown ones get."""
+"""The capability map: every known product type, the deny-list, and how unknown ones are judged."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import pytest
 
 from custom_components.blink_audio_doctor.doctor.capabilities import (
     CAPABILITIES,
+    NO_SPEAKER,
     SYNC_MODULE,
     Family,
     PowerSource,
     camera_can_report,
     capability_for,
     family_or_none,
+    judged_capability,
     supports_plug_power_cycle,
     sync_module_capability,
 )
@@ -35,6 +37,8 @@ EXPECTED = {
     "catalina": (True, PowerSource.BATTERY_OR_USB, SYNC, True, True),
     "owl": (True, PowerSource.PLUG, Family.MINI, False, False),
     "lotus": (True, PowerSource.DOORBELL_BATTERY, Family.DOORBELL, False, True),
+    "tulip": (True, PowerSource.DOORBELL_BATTERY, Family.DOORBELL, False, True),
+    "orchid": (True, PowerSource.DOORBELL_BATTERY, Family.DOORBELL, False, True),
     "superior": (True, PowerSource.PLUG, Family.FLOODLIGHT, False, False),
 }
 
@@ -57,7 +61,7 @@ def test_known_type(product_type: str, expected: tuple[Any, ...]) -> None:
         capability.battery_powered,
     ) == expected
     sync = capability.family is SYNC
-    assert capability.reports_wifi_dbm is sync
+    assert capability.wifi_always_reported is sync
     assert capability.reports_sync_link is sync
     plug = capability.power_source is PowerSource.PLUG
     assert capability.plug_power_cycle is plug
@@ -77,6 +81,42 @@ def test_unknown_type_has_no_capability(product_type: Any) -> None:
     assert supports_plug_power_cycle(product_type) is False
 
 
+def test_deny_list_names_exactly_the_models_without_speaker() -> None:
+    assert set(NO_SPEAKER) == {"white", "xt"}
+    assert all(NO_SPEAKER.values())  # each with where it is known
+    assert {t for t, c in CAPABILITIES.items() if not c.has_two_way_audio} == set(NO_SPEAKER)
+
+
+@pytest.mark.parametrize(
+    ("camera", "family", "battery", "needs_sync_module"),
+    [
+        (mini(product_type="hawk"), Family.MINI, False, False),
+        (doorbell(product_type="peony"), Family.DOORBELL, True, False),
+        (sync_camera(product_type="sedona"), SYNC, True, True),
+        (floodlight(product_type="lamp"), Family.FLOODLIGHT, False, False),
+        # Neither type nor family known: blinkpy's plain camera, a sync-module camera.
+        (sync_camera(product_type=None, family=None), SYNC, True, True),
+        (sync_camera(product_type=7, family="spaceship"), SYNC, True, True),
+    ],
+)
+def test_unknown_types_are_judged_by_family(
+    camera: Any, family: Family, battery: bool, needs_sync_module: bool
+) -> None:
+    capability = judged_capability(camera)
+    assert capability.has_two_way_audio is True
+    assert (capability.family, capability.battery_powered) == (family, battery)
+    assert capability.needs_sync_module is needs_sync_module
+    expected_type = camera.product_type.lower() if isinstance(camera.product_type, str) else ""
+    assert capability.product_type == expected_type
+    # Judged, but never power-cycled: that still needs a listed type.
+    assert supports_plug_power_cycle(camera.product_type) is False
+
+
+def test_listed_types_are_judged_as_listed() -> None:
+    assert judged_capability(doorbell(product_type="Tulip")) is CAPABILITIES["tulip"]
+    assert judged_capability(mini(family="doorbell")) is CAPABILITIES["owl"]
+
+
 def test_only_plug_powered_devices_can_be_power_cycled() -> None:
     assert {t for t in CAPABILITIES if supports_plug_power_cycle(t)} == {"owl", "superior"}
 
@@ -94,20 +134,27 @@ def test_sync_module_is_plug_powered() -> None:
         (sync_camera(), "sync_link_bars", True),
         (sync_camera(), "battery_state", True),
         (sync_camera(), "wifi_bars", True),
+        (sync_camera(), "sync_link_dbm", True),
         (mini(), "wifi_dbm", False),
+        (mini(wifi_dbm=-60), "wifi_dbm", True),  # a Mini config gave a dBm reading
         (mini(), "sync_link_bars", False),
+        (mini(), "sync_link_dbm", False),
         (mini(), "battery_state", False),
         (mini(), "wifi_bars", True),
-        (doorbell(), "wifi_dbm", False),
+        (doorbell(), "wifi_dbm", True),  # doorbell config wifi_rssi
+        (doorbell(), "sync_link_dbm", False),  # standalone: no lfr_rssi
+        (doorbell(sync_module_serial="A0000001"), "sync_link_dbm", True),
+        (doorbell(sync_link_dbm=-70), "sync_link_dbm", True),
+        (doorbell(), "sync_link_bars", False),
         (doorbell(), "battery_state", True),
         (floodlight(), "sync_link_bars", False),
-        # Unknown model: the homescreen family decides, else whether a value is there.
+        (floodlight(), "wifi_dbm", False),
+        # Unknown model: judged by its family; without one, as a sync-module camera.
         (sync_camera(product_type="sedona"), "wifi_dbm", True),
         (mini(product_type="hawk"), "wifi_dbm", False),
-        (sync_camera(product_type="sedona", family=None), "wifi_dbm", True),
-        (sync_camera(product_type="sedona", family=None, wifi_dbm=None), "wifi_dbm", False),
-        (sync_camera(product_type="sedona"), "battery_state", True),
-        (sync_camera(product_type="sedona", battery_state=None), "battery_state", False),
+        (doorbell(product_type="peony"), "battery_state", True),
+        (sync_camera(product_type="sedona", family=None, wifi_dbm=None), "wifi_dbm", True),
+        (sync_camera(product_type="sedona", battery_state=None), "battery_state", True),
     ],
 )
 def test_camera_can_report(camera: Any, field: str, expected: bool) -> None:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from custom_components.blink_audio_doctor.doctor.capabilities import (
     CAPABILITIES,
     Family,
-    capability_for,
+    judged_capability,
 )
 from custom_components.blink_audio_doctor.doctor.model import (
     ARTICLE_ORDER,
@@ -33,6 +33,7 @@ from custom_components.blink_audio_doctor.doctor.model import (
 from custom_components.blink_audio_doctor.doctor.rules import (
     ALL_DIAGNOSIS_CODES,
     ALL_MISSING_CODES,
+    ALL_NOT_REPORTED_CODES,
     FIX_FOR_CODE,
     diagnose,
     fix_order,
@@ -279,12 +280,28 @@ def test_model_without_speaker_is_unsupported(product_type: str) -> None:
     assert (finding.kind, finding.measured) == (FindingKind.BLOCKING, product_type.lower())
 
 
-@pytest.mark.parametrize(("product_type", "measured"), [("sedona", "sedona"), (None, None)])
-def test_unknown_model_is_never_guessed(product_type: str | None, measured: str | None) -> None:
-    diagnosis = run(sync_camera(product_type=product_type))
-    assert diagnosis.verdict is Verdict.UNKNOWN
-    assert diagnosis.code == "unknown_model"
-    assert only_finding(diagnosis).measured == measured
+@pytest.mark.parametrize(
+    ("camera", "module"),
+    [
+        (doorbell(product_type="tulip"), None),
+        (doorbell(product_type="orchid"), None),
+        (doorbell(product_type="peony"), None),  # an invented future doorbell
+        (mini(product_type="hawk"), None),  # an invented future Mini
+        (sync_camera(product_type="sedona"), sync_module()),
+        (sync_camera(product_type=None, family=None), sync_module()),
+    ],
+)
+def test_unlisted_and_new_models_are_judged(camera: CameraSnapshot, module: Any) -> None:
+    assert run(camera, module).verdict is Verdict.HEALTHY
+    offline = run(replace(camera, online=False), module)
+    assert (offline.verdict, offline.code) == (Verdict.UNHEALTHY, "camera_offline")
+    weak = run(replace(camera, wifi_bars=1), module)
+    assert weak.code == "weak_wifi"
+
+
+def test_unknown_doorbell_type_still_needs_its_battery_state() -> None:
+    diagnosis = run(doorbell(product_type="peony", battery_state=None), module=None)
+    assert [f.code for f in diagnosis.findings] == ["missing_battery"]
 
 
 @pytest.mark.parametrize("make", [mini, doorbell, floodlight])
@@ -298,9 +315,20 @@ def test_standalone_devices_are_healthy_without_fields_they_cannot_report(
 
 
 @pytest.mark.parametrize("make", [mini, doorbell, floodlight])
-def test_dbm_and_sync_link_are_ignored_outside_sync_module_cameras(make: Any) -> None:
-    camera = make(wifi_dbm=-95, sync_link_bars=0)
+def test_sync_link_is_ignored_outside_sync_module_cameras(make: Any) -> None:
+    camera = make(sync_link_bars=0, sync_link_dbm=-99)
     assert run(camera, module=None).verdict is Verdict.HEALTHY
+
+
+@pytest.mark.parametrize("make", [mini, doorbell])
+def test_a_config_dbm_reading_judges_minis_and_doorbells(make: Any) -> None:
+    weak = run(make(wifi_bars=None, wifi_dbm=-80), module=None)
+    assert (weak.code, only_finding(weak).unit, only_finding(weak).measured) == (
+        "weak_wifi",
+        "dBm",
+        -80,
+    )
+    assert run(make(wifi_bars=None, wifi_dbm=-70), module=None).verdict is Verdict.HEALTHY
 
 
 def test_mini_battery_is_not_needed_but_doorbell_battery_is() -> None:
@@ -370,8 +398,35 @@ def test_one_wifi_reading_is_enough(
         assert only_finding(diagnosis).unit == unit
 
 
-def test_mini_without_any_wifi_reading_is_unknown() -> None:
-    diagnosis = run(mini(wifi_bars=None, wifi_dbm=-40), module=None)
+@pytest.mark.parametrize("make", [mini, doorbell, floodlight])
+def test_wifi_blink_does_not_report_is_not_required(make: Any) -> None:
+    diagnosis = run(make(wifi_bars=None, wifi_dbm=None), module=None)
+    assert diagnosis.verdict is Verdict.HEALTHY
+    assert diagnosis.code == "ok"
+    finding = only_finding(diagnosis)
+    assert (finding.code, finding.kind) == ("wifi_not_reported", FindingKind.NOT_REPORTED)
+    assert diagnosis.not_reported == (finding,)
+    assert diagnosis.missing == ()
+
+
+def test_mini_without_wifi_rests_its_verdict_on_what_is_known() -> None:
+    no_wifi = mini(wifi_bars=None, wifi_dbm=None)
+    offline = run(replace(no_wifi, online=False), module=None)
+    assert offline.verdict is Verdict.UNHEALTHY
+    assert [f.code for f in offline.findings] == ["camera_offline", "wifi_not_reported"]
+    poor = run(replace(no_wifi, poor_connection=True), module=None)
+    assert (poor.verdict, poor.code) == (Verdict.UNHEALTHY, "poor_connection")
+    slow = run(no_wifi, module=None, metrics=network(upload_mbps=0.5))
+    assert slow.code == "slow_upload"
+    unmeasured = run(no_wifi, module=None, metrics=None)
+    assert unmeasured.verdict is Verdict.UNKNOWN
+    assert [f.code for f in unmeasured.findings] == ["missing_network", "wifi_not_reported"]
+    attached = run(replace(no_wifi, sync_module_serial="A0000001"), sync_module(online=False))
+    assert attached.code == "sync_module_offline"
+
+
+def test_a_sync_module_camera_without_wifi_is_still_unknown() -> None:
+    diagnosis = run(sync_camera(wifi_bars=None, wifi_dbm=None))
     assert diagnosis.verdict is Verdict.UNKNOWN
     assert [f.code for f in diagnosis.findings] == ["missing_wifi"]
 
@@ -556,11 +611,11 @@ def test_all_diagnosis_codes() -> None:
     assert ALL_DIAGNOSIS_CODES[0] == "ok"
     assert len(set(ALL_DIAGNOSIS_CODES)) == len(ALL_DIAGNOSIS_CODES)
     assert set(FIX_FOR_CODE) <= set(ALL_DIAGNOSIS_CODES)
-    assert {"unknown", "unsupported_model", "unknown_model", "stale_data"} <= set(
-        ALL_DIAGNOSIS_CODES
-    )
+    assert {"unknown", "unsupported_model", "stale_data"} <= set(ALL_DIAGNOSIS_CODES)
+    assert "unknown_model" not in ALL_DIAGNOSIS_CODES  # every model with a speaker is judged
     assert not set(ALL_MISSING_CODES) & set(ALL_DIAGNOSIS_CODES)
     assert all(code.startswith("missing_") for code in ALL_MISSING_CODES)
+    assert ALL_NOT_REPORTED_CODES == ("wifi_not_reported",)
 
 
 def test_fix_order_puts_measured_causes_first() -> None:
@@ -594,7 +649,9 @@ def test_fix_order_without_measured_causes_is_the_article_order() -> None:
 
 
 def test_diagnosis_round_trips_through_json() -> None:
-    diagnosis = run(sync_camera(wifi_bars=1), metrics=None)
+    read = NOW - timedelta(minutes=20)
+    camera = sync_camera(wifi_bars=1, readings_at={"wifi_bars": read})
+    diagnosis = run(camera, metrics=None)
     data = json.loads(json.dumps(diagnosis.to_dict()))
     assert data == {
         "verdict": "unhealthy",
@@ -607,6 +664,8 @@ def test_diagnosis_round_trips_through_json() -> None:
                 "threshold": 3,
                 "unit": "bars",
                 "fix": "obstructions",
+                "read_at": "2026-11-02T11:40:00+00:00",
+                "age_s": 1200.0,
             },
             {
                 "code": "missing_network",
@@ -615,9 +674,44 @@ def test_diagnosis_round_trips_through_json() -> None:
                 "threshold": None,
                 "unit": None,
                 "fix": None,
+                "read_at": None,
+                "age_s": None,
             },
         ],
     }
+
+
+def test_each_finding_carries_the_time_of_its_reading() -> None:
+    config_time = NOW - timedelta(minutes=25)
+    probed = NOW - timedelta(minutes=1)
+    camera = sync_camera(
+        online=False,
+        wifi_bars=None,
+        wifi_dbm=-90,
+        sync_link_bars=1,
+        battery_state="low",
+        poor_connection=True,
+        readings_at={"wifi_dbm": config_time, "online": NOW, "poor_connection": probed},
+    )
+    taken = NOW - timedelta(minutes=2)
+    metrics = network(latency_ms=500.0, measured_at=NOW - timedelta(minutes=3))
+    diagnosis = run(camera, sync_module(online=False), metrics, taken=taken)
+    stamps = {f.code: (f.read_at, f.age_s) for f in diagnosis.findings}
+    assert stamps == {
+        "camera_offline": (NOW, 0.0),
+        "sync_module_offline": (taken, 120.0),  # the homescreen it came in
+        "weak_wifi": (config_time, 1500.0),
+        "weak_sync_link": (taken, 120.0),  # no own time recorded: the snapshot's
+        "high_latency": (NOW - timedelta(minutes=3), 180.0),
+        "battery_low": (taken, 120.0),
+        "poor_connection": (probed, 60.0),
+    }
+
+
+def test_stale_data_finding_carries_the_snapshot_time() -> None:
+    taken = NOW - timedelta(hours=1)
+    finding = only_finding(run(taken=taken))
+    assert (finding.code, finding.read_at, finding.age_s) == ("stale_data", taken, 3600.0)
 
 
 @pytest.mark.parametrize(
@@ -712,15 +806,21 @@ def test_diagnose_never_raises(
     assert diagnosis.code in ALL_DIAGNOSIS_CODES
     json.dumps(diagnosis.to_dict())
     kinds = [f.kind for f in diagnosis.findings]
-    # Failing findings first, then missing ones; blocking findings stand alone.
-    assert kinds == sorted(
-        kinds, key=[FindingKind.FAILING, FindingKind.MISSING, FindingKind.BLOCKING].index
-    )
+    order = [
+        FindingKind.FAILING,
+        FindingKind.MISSING,
+        FindingKind.NOT_REPORTED,
+        FindingKind.BLOCKING,
+    ]
+    # Failing findings first, then missing, then not-reported; blocking ones stand alone.
+    assert kinds == sorted(kinds, key=order.index)
     if FindingKind.BLOCKING in kinds:
         assert len(kinds) == 1
     assert (diagnosis.verdict is Verdict.UNHEALTHY) == (FindingKind.FAILING in kinds)
-    assert (diagnosis.verdict is Verdict.HEALTHY) == (not kinds)
+    deciding = {FindingKind.FAILING, FindingKind.MISSING, FindingKind.BLOCKING}
+    assert (diagnosis.verdict is Verdict.HEALTHY) == (not deciding & set(kinds))
     assert all(f.code in ALL_MISSING_CODES for f in diagnosis.missing)
+    assert all(f.code in ALL_NOT_REPORTED_CODES for f in diagnosis.not_reported)
 
 
 @settings(max_examples=300, deadline=None)
@@ -731,8 +831,7 @@ def test_healthy_needs_every_input_the_family_can_report(
     diagnosis = diagnose(camera, module, metrics, DEFAULTS, now=NOW, data_taken_at=taken)
     if diagnosis.verdict is not Verdict.HEALTHY:
         return
-    capability = capability_for(camera.product_type)
-    assert capability is not None
+    capability = judged_capability(camera)
     assert capability.has_two_way_audio
     assert camera.online is True
     assert isinstance(metrics, NetworkMetrics)
@@ -747,7 +846,10 @@ def test_healthy_needs_every_input_the_family_can_report(
         assert not isinstance(value, bool)
         assert math.isfinite(value)
     sync = capability.family is Family.SYNC_MODULE_CAMERA
-    assert camera.wifi_bars in {3, 4, 5} or (sync and camera.wifi_dbm in range(-70, 0))
+    wifi_known = camera.wifi_bars in {3, 4, 5} or camera.wifi_dbm in range(-70, 0)
+    assert wifi_known or (
+        not sync and [f.code for f in diagnosis.findings] == ["wifi_not_reported"]
+    )
     if sync:
         assert camera.sync_link_bars in {3, 4, 5}
     if sync or camera.sync_module_serial is not None:
@@ -765,12 +867,9 @@ FAMILY_REQUIRED: list[tuple[Any, dict[str, Any]]] = [
     (sync_camera, {"sync_link_bars": None}),
     (sync_camera, {"battery_state": None}),
     (mini, {"online": None}),
-    (mini, {"wifi_bars": None}),
     (doorbell, {"online": None}),
-    (doorbell, {"wifi_bars": None}),
     (doorbell, {"battery_state": None}),
     (floodlight, {"online": None}),
-    (floodlight, {"wifi_bars": None}),
 ]
 
 

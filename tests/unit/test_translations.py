@@ -9,6 +9,12 @@ from typing import Any
 
 import pytest
 
+from custom_components.blink_audio_doctor.doctor.rules import (
+    ALL_DIAGNOSIS_CODES,
+    ALL_MISSING_CODES,
+    ALL_NOT_REPORTED_CODES,
+)
+
 TRANSLATIONS = Path(__file__).parents[2] / "custom_components/blink_audio_doctor/translations"
 LANGUAGES = ("de", "es", "fr", "nl")
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -54,3 +60,15 @@ def test_translations_are_not_english_copies(language: str) -> None:
     long_texts = [key for key, text in english.items() if len(text) > 40]
     copied = [key for key in long_texts if other.get(key) == english[key]]
     assert len(copied) <= len(long_texts) // 10, copied
+
+
+def test_every_diagnosis_and_finding_code_has_a_cause_text() -> None:
+    english = load("en")
+    codes = (*ALL_DIAGNOSIS_CODES, *ALL_MISSING_CODES, *ALL_NOT_REPORTED_CODES)
+    assert [c for c in codes if f"exceptions.cause_{c}.message" not in english] == []
+    assert (
+        "Blink reports no Wi-Fi reading for this model"
+        in (english["exceptions.cause_wifi_not_reported.message"])
+    )
+    # Every model with a speaker is judged now: no text for an unknown model remains.
+    assert "exceptions.cause_unknown_model.message" not in english

@@ -1,8 +1,15 @@
 """What each Blink product type can do, as far as two-way audio and its diagnosis go.
 
-Product types are Blink's own ``type`` strings (research/blinkpy.md section 2.5). A type that is
-not listed here has no capability (``None``): the doctor then says "unknown model" rather than
-guess that an unfamiliar camera is healthy.
+Product types are Blink's own ``type`` strings. Two-way audio is judged on a deny-list: every
+camera is judged unless its model is known to have no speaker (``NO_SPEAKER``). A type that is
+not listed here is judged by the family it was found in (``judged_capability``): an unknown
+type under the homescreen's ``owls`` as a Mini, under ``doorbells`` as a doorbell, under
+``cameras`` as a sync-module camera. Only the smart-plug power cycle still needs a listed type
+(``capability_for``): power is never cut to a device we cannot vouch for.
+
+The Mini Pan-Tilt has no row: no published payload (blinkpy, Home Assistant core, the
+homebridge-blink-for-home plugins) names its ``type`` string. It is listed under ``owls``, so it
+is judged as a Mini whatever its type is.
 
 Power sources:
 
@@ -69,8 +76,14 @@ class Capability:
     battery_powered: bool
 
     @property
-    def reports_wifi_dbm(self) -> bool:
-        """Return whether Blink reports the camera's Wi-Fi in dBm (config endpoint)."""
+    def wifi_always_reported(self) -> bool:
+        """Return whether Blink always sends this model's Wi-Fi (homescreen ``signals.wifi``).
+
+        Sync-module cameras only. Blink's homescreen carries no Wi-Fi for Minis, doorbells and
+        floodlights (``owls[]`` and ``doorbells[]`` have no ``signals``); theirs comes from a
+        config endpoint at best, and for a Mini from an unpublished one, so without it the
+        reading is "not reported" rather than missing.
+        """
         return self.family is Family.SYNC_MODULE_CAMERA
 
     @property
@@ -115,15 +128,25 @@ def _cap(  # noqa: PLR0913 - one row of the capability table
 
 _SYNC = Family.SYNC_MODULE_CAMERA
 
+NO_SPEAKER: Mapping[str, str] = MappingProxyType(
+    {
+        # EDN's review of the XT2 (2019): two-way audio arrived with the XT2; the XT and the
+        # original Indoor before it have no speaker.
+        "white": "original Blink Indoor: no speaker (EDN, Blink XT2 review, 2019)",
+        "xt": "original Blink XT: no speaker (EDN, Blink XT2 review, 2019)",
+    }
+)
+"""The deny-list: product types known to have no speaker, with where that is known."""
+
 CAPABILITIES: Mapping[str, Capability] = MappingProxyType(
     {
         cap.product_type: cap
         for cap in (
-            # The first-generation cameras have no speaker: Talk cannot work on them.
+            # The first-generation cameras have no speaker (NO_SPEAKER): Talk cannot work.
             _cap(
                 "white",
                 "Blink Indoor (1st gen)",
-                talk=False,
+                talk="white" not in NO_SPEAKER,
                 power=PowerSource.BATTERY,
                 family=_SYNC,
                 needs_sync_module=True,
@@ -132,7 +155,7 @@ CAPABILITIES: Mapping[str, Capability] = MappingProxyType(
             _cap(
                 "xt",
                 "Blink XT",
-                talk=False,
+                talk="xt" not in NO_SPEAKER,
                 power=PowerSource.BATTERY,
                 family=_SYNC,
                 needs_sync_module=True,
@@ -174,6 +197,26 @@ CAPABILITIES: Mapping[str, Capability] = MappingProxyType(
                 needs_sync_module=False,
                 battery=True,
             ),
+            # Both run on batteries and report a battery state (doorbell config
+            # ``battery_state``); their types are named in blinkpy issue 638.
+            _cap(
+                "tulip",
+                "Blink Video Doorbell (2nd gen)",
+                talk=True,
+                power=PowerSource.DOORBELL_BATTERY,
+                family=Family.DOORBELL,
+                needs_sync_module=False,
+                battery=True,
+            ),
+            _cap(
+                "orchid",
+                "Blink Battery Doorbell 2K+",
+                talk=True,
+                power=PowerSource.DOORBELL_BATTERY,
+                family=Family.DOORBELL,
+                needs_sync_module=False,
+                battery=True,
+            ),
             _cap(
                 "superior",
                 "Blink Wired Floodlight Camera",
@@ -186,7 +229,53 @@ CAPABILITIES: Mapping[str, Capability] = MappingProxyType(
         )
     }
 )
-"""Known product types; anything else is an unknown model."""
+"""Known product types; any other is judged by its family (``judged_capability``)."""
+
+# How an unlisted type is judged, by the family it was found in. Every sync-module camera and
+# every doorbell Blink has sold runs on batteries; a Mini is plug powered.
+_FAMILY_DEFAULTS: Mapping[Family, Capability] = MappingProxyType(
+    {
+        default.family: default
+        for default in (
+            _cap(
+                "",
+                "Blink camera",
+                talk=True,
+                power=PowerSource.BATTERY_OR_USB,
+                family=_SYNC,
+                needs_sync_module=True,
+                battery=True,
+            ),
+            _cap(
+                "",
+                "Blink Mini",
+                talk=True,
+                power=PowerSource.PLUG,
+                family=Family.MINI,
+                needs_sync_module=False,
+                battery=False,
+            ),
+            _cap(
+                "",
+                "Blink doorbell",
+                talk=True,
+                power=PowerSource.DOORBELL_BATTERY,
+                family=Family.DOORBELL,
+                needs_sync_module=False,
+                battery=True,
+            ),
+            _cap(
+                "",
+                "Blink floodlight",
+                talk=True,
+                power=PowerSource.PLUG,
+                family=Family.FLOODLIGHT,
+                needs_sync_module=False,
+                battery=False,
+            ),
+        )
+    }
+)
 
 SYNC_MODULE: SyncModuleCapability = SyncModuleCapability()
 """Capability of every Sync Module (sm1, sm2)."""
@@ -206,6 +295,31 @@ def capability_for(product_type: object) -> Capability | None:
     return CAPABILITIES.get(product_type.strip().lower())
 
 
+def judged_capability(camera: CameraSnapshot) -> Capability:
+    """Return what a camera is judged as: its listed type, else the default of its family.
+
+    An unlisted type takes its family's defaults under its own type string; a camera whose
+    family is unknown too is judged as a sync-module camera, the kind blinkpy assumes for
+    any camera it finds outside ``owls`` and ``doorbells``. The power source of such a
+    default is never used to cut power (``supports_plug_power_cycle`` reads the list only).
+    """
+    listed = capability_for(camera.product_type)
+    if listed is not None:
+        return listed
+    family = family_or_none(camera.family) or Family.SYNC_MODULE_CAMERA
+    default = _FAMILY_DEFAULTS[family]
+    product_type = camera.product_type if isinstance(camera.product_type, str) else ""
+    return Capability(
+        product_type.strip().lower(),
+        default.model,
+        default.has_two_way_audio,
+        default.power_source,
+        default.family,
+        default.needs_sync_module,
+        default.battery_powered,
+    )
+
+
 def sync_module_capability() -> SyncModuleCapability:
     """Return the capability shared by every Sync Module (``sm1``, ``sm2``): plug powered."""
     return SYNC_MODULE
@@ -220,16 +334,17 @@ def supports_plug_power_cycle(product_type: object) -> bool:
     return capability is not None and capability.plug_power_cycle
 
 
-_SYNC_MODULE_CAMERA_FIELDS = frozenset({"wifi_dbm", "sync_link_bars"})
-
-
 def camera_can_report(camera: CameraSnapshot, field: str) -> bool:
     """Return whether a camera's model can report a snapshot field at all.
 
-    Used to create only the sensors a camera can fill: dBm and Sync Module link bars exist
-    for sync-module cameras only, a battery state for battery-powered models only. For an
-    unknown product type the family read from the homescreen decides; when that is unknown
-    too, whether the field currently has a value.
+    Used to create only the sensors a camera can fill:
+
+    * ``battery_state``: battery-powered models.
+    * ``sync_link_bars``: sync-module cameras (``signals.lfr``).
+    * ``wifi_dbm``: sync-module cameras (config ``wifi_strength``) and doorbells (config
+      ``wifi_rssi``); any other model once it has given a reading.
+    * ``sync_link_dbm``: sync-module cameras (config ``lfr_strength``) and doorbells attached
+      to a Sync Module (config ``lfr_rssi``); any other camera once it has given a reading.
 
     Args:
         camera: The camera's snapshot.
@@ -238,16 +353,19 @@ def camera_can_report(camera: CameraSnapshot, field: str) -> bool:
     Returns:
         ``True`` when the field can carry a reading for this camera.
     """
-    capability = capability_for(camera.product_type)
+    capability = judged_capability(camera)
+    sync_camera = capability.family is Family.SYNC_MODULE_CAMERA
+    doorbell = capability.family is Family.DOORBELL
+    has_value = getattr(camera, field, None) is not None
     if field == "battery_state":
-        if capability is not None:
-            return capability.battery_powered
-        return camera.battery_state is not None
-    if field in _SYNC_MODULE_CAMERA_FIELDS:
-        family = capability.family if capability is not None else family_or_none(camera.family)
-        if family is not None:
-            return family is Family.SYNC_MODULE_CAMERA
-        return getattr(camera, field, None) is not None
+        return capability.battery_powered
+    if field == "sync_link_bars":
+        return sync_camera
+    if field == "wifi_dbm":
+        return sync_camera or doorbell or has_value
+    if field == "sync_link_dbm":
+        attached = doorbell and camera.sync_module_serial is not None
+        return sync_camera or attached or has_value
     return True
 
 

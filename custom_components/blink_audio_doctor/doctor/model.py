@@ -29,7 +29,6 @@ class DiagnosisCode(StrEnum):
 
     OK = "ok"
     UNSUPPORTED_MODEL = "unsupported_model"
-    UNKNOWN_MODEL = "unknown_model"
     STALE_DATA = "stale_data"
     CAMERA_OFFLINE = "camera_offline"
     SYNC_MODULE_OFFLINE = "sync_module_offline"

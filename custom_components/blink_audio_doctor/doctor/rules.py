@@ -2,8 +2,9 @@
 
 The checks run in a fixed order (measured causes that decide the most first):
 
-1. blocking: unsupported model (no speaker), unknown model, stale data. Each ends the
-   diagnosis on its own (verdicts ``unsupported`` / ``unknown``).
+1. blocking: unsupported model (no speaker), stale data. Each ends the diagnosis on its own
+   (verdicts ``unsupported`` / ``unknown``). Every other model is judged, an unlisted product
+   type by its family (``capabilities.judged_capability``).
 2. failing or missing, per check: camera online, Sync Module online, Sync Module heartbeat,
    camera Wi-Fi, Sync Module link, download, upload, latency, jitter, packet loss, battery,
    live-view ``poor_connection``.
@@ -12,8 +13,11 @@ Any failing finding makes the camera ``unhealthy`` even when other inputs are mi
 failing findings, any missing input makes it ``unknown``: missing data is never a pass. Only
 inputs a device of that family can report are required:
 
-* Wi-Fi: one usable reading is enough: bars (every family) or dBm (sync-module cameras only;
-  Minis, doorbells and floodlights have no dBm reading).
+* Wi-Fi: one usable reading is enough: bars or dBm (bars are checked first). Only sync-module
+  cameras always report it (homescreen ``signals.wifi``); for Minis, doorbells and
+  floodlights Blink's homescreen carries none, so without a config reading their Wi-Fi is not
+  required: a ``wifi_not_reported`` finding (kind ``not_reported``) says so and the verdict
+  rests on the other checks.
 * Sync Module link bars: sync-module cameras only.
 * Sync Module status and heartbeat: required for sync-module cameras; for Minis, doorbells and
   floodlights only when they are attached to a Sync Module (``sync_module_serial`` set or a
@@ -27,17 +31,22 @@ Fix steps: Wi-Fi, Sync Module link and ``poor_connection`` -> obstructions; came
 Sync Module offline or silent -> restart the camera (for a Sync Module finding: the Sync
 Module); speed, latency, jitter, packet loss -> internet speed; low battery -> restart camera,
 because for a battery camera the article's power step means taking the batteries out and
-fitting fresh ones. Missing and blocking findings point to no step.
+fitting fresh ones. Missing, not-reported and blocking findings point to no step.
+
+Every finding on a reading carries when that reading was fetched (``read_at``) and its age at
+``now`` (``age_s``): the camera's ``readings_at`` for its fields, ``measured_at`` for the
+network, ``data_taken_at`` for the Sync Module and for fields without a recorded time.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from .capabilities import capability_for
+from .capabilities import judged_capability
 from .model import (
     ARTICLE_ORDER,
     CameraSnapshot,
@@ -49,6 +58,7 @@ from .model import (
     Measure,
     MissingCode,
     NetworkMetrics,
+    NotReportedCode,
     SyncModuleSnapshot,
     Thresholds,
     Verdict,
@@ -64,6 +74,9 @@ ALL_DIAGNOSIS_CODES: tuple[str, ...] = tuple(code.value for code in DiagnosisCod
 
 ALL_MISSING_CODES: tuple[str, ...] = tuple(code.value for code in MissingCode)
 """Codes of missing-input findings (they explain an ``unknown``, never a sensor state)."""
+
+ALL_NOT_REPORTED_CODES: tuple[str, ...] = tuple(code.value for code in NotReportedCode)
+"""Codes of not-reported findings (readings Blink never sends for a model)."""
 
 FIX_FOR_CODE: Mapping[str, FixStep] = MappingProxyType(
     {
@@ -88,6 +101,7 @@ DEFAULT_THRESHOLDS = Thresholds()
 _FAILING = FindingKind.FAILING
 _MISSING = FindingKind.MISSING
 _BLOCKING = FindingKind.BLOCKING
+_NOT_REPORTED = FindingKind.NOT_REPORTED
 _MISSING_CAMERA = Diagnosis(Verdict.UNKNOWN, (Finding(MissingCode.CAMERA, _MISSING),))
 
 
@@ -121,8 +135,39 @@ def _age(now: object, then: object) -> float | None:
         return None
 
 
-def _fail(code: DiagnosisCode, measured: Measure, threshold: Measure, unit: str | None) -> Finding:
-    return Finding(code, _FAILING, measured, threshold, unit, FIX_FOR_CODE[code])
+class _Clock:
+    """Stamps findings with the time and age of the reading behind them."""
+
+    def __init__(self, camera: CameraSnapshot, now: object, data_taken_at: object) -> None:
+        self.camera = camera
+        self.now = now
+        self.taken_at = data_taken_at if isinstance(data_taken_at, datetime) else None
+
+    def of(self, field: str | None) -> datetime | None:
+        """Return when a camera field was read; the snapshot time when it has no own time."""
+        if field is None:
+            return self.taken_at
+        return self.camera.read_at(field) or self.taken_at
+
+    def fail(
+        self,
+        code: DiagnosisCode,
+        measured: Measure,
+        threshold: Measure,
+        unit: str | None,
+        read_at: datetime | None,
+    ) -> Finding:
+        age = _age(self.now, read_at)
+        return Finding(
+            code,
+            _FAILING,
+            measured,
+            threshold,
+            unit,
+            FIX_FOR_CODE[code],
+            read_at,
+            None if age is None else round(age, 1),
+        )
 
 
 def _blocking(code: DiagnosisCode, measured: Measure = None, threshold: Measure = None) -> Finding:
@@ -139,7 +184,7 @@ def _as[T](value: object, kind: type[T]) -> T | None:
     return value if isinstance(value, kind) else None
 
 
-def diagnose(  # noqa: C901, PLR0911, PLR0912, PLR0913, PLR0915 - one linear pass over the checks
+def diagnose(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one linear pass over the checks
     camera: CameraSnapshot,
     sync_module: SyncModuleSnapshot | None,
     network: NetworkMetrics | None,
@@ -171,10 +216,7 @@ def diagnose(  # noqa: C901, PLR0911, PLR0912, PLR0913, PLR0915 - one linear pas
     sync_module = _as(sync_module, SyncModuleSnapshot)
     network = _as(network, NetworkMetrics)
 
-    capability = capability_for(camera.product_type)
-    if capability is None:
-        finding = _blocking(DiagnosisCode.UNKNOWN_MODEL, _text(camera.product_type))
-        return Diagnosis(Verdict.UNKNOWN, (finding,))
+    capability = judged_capability(camera)
     if not capability.has_two_way_audio:
         finding = _blocking(DiagnosisCode.UNSUPPORTED_MODEL, capability.product_type)
         return Diagnosis(Verdict.UNSUPPORTED, (finding,))
@@ -184,16 +226,21 @@ def diagnose(  # noqa: C901, PLR0911, PLR0912, PLR0913, PLR0915 - one linear pas
         age = _age(now, data_taken_at)
         if age is None or age > max_age:
             measured = None if age is None else round(age, 1)
-            return Diagnosis(
-                Verdict.UNKNOWN, (_blocking(DiagnosisCode.STALE_DATA, measured, max_age),)
-            )
+            stale = _blocking(DiagnosisCode.STALE_DATA, measured, max_age)
+            if isinstance(data_taken_at, datetime):
+                stale = replace(stale, read_at=data_taken_at, age_s=measured)
+            return Diagnosis(Verdict.UNKNOWN, (stale,))
 
+    clock = _Clock(camera, now, data_taken_at)
     failing: list[Finding] = []
     missing: list[Finding] = []
+    not_reported: list[Finding] = []
 
     online = camera.online
     if online is False:
-        failing.append(_fail(DiagnosisCode.CAMERA_OFFLINE, False, True, None))  # noqa: FBT003
+        failing.append(
+            clock.fail(DiagnosisCode.CAMERA_OFFLINE, False, True, None, clock.of("online"))  # noqa: FBT003
+        )
     elif online is not True:
         missing.append(Finding(MissingCode.ONLINE, _MISSING))
 
@@ -204,7 +251,9 @@ def diagnose(  # noqa: C901, PLR0911, PLR0912, PLR0913, PLR0915 - one linear pas
         else:
             sync_online = sync_module.online
             if sync_online is False:
-                failing.append(_fail(DiagnosisCode.SYNC_MODULE_OFFLINE, False, True, None))  # noqa: FBT003
+                failing.append(
+                    clock.fail(DiagnosisCode.SYNC_MODULE_OFFLINE, False, True, None, clock.of(None))  # noqa: FBT003
+                )
             elif sync_online is not True:
                 missing.append(Finding(MissingCode.SYNC_MODULE_STATUS, _MISSING))
             heartbeat_limit = _seconds(thresholds.heartbeat_max_age)
@@ -214,25 +263,33 @@ def diagnose(  # noqa: C901, PLR0911, PLR0912, PLR0913, PLR0915 - one linear pas
                     missing.append(Finding(MissingCode.HEARTBEAT, _MISSING))
                 elif heartbeat_age > heartbeat_limit:
                     failing.append(
-                        _fail(
+                        clock.fail(
                             DiagnosisCode.SYNC_MODULE_HEARTBEAT_STALE,
                             round(heartbeat_age, 1),
                             heartbeat_limit,
                             "s",
+                            clock.of(None),
                         )
                     )
 
     bars_limit = _number(thresholds.min_wifi_bars)
-    dbm_limit = _number(thresholds.min_wifi_dbm) if capability.reports_wifi_dbm else None
+    dbm_limit = _number(thresholds.min_wifi_dbm)
     if bars_limit is not None or dbm_limit is not None:
         bars = bars_or_none(camera.wifi_bars) if bars_limit is not None else None
         dbm = dbm_or_none(camera.wifi_dbm) if dbm_limit is not None else None
         if bars is not None and bars_limit is not None and bars < bars_limit:
-            failing.append(_fail(DiagnosisCode.WEAK_WIFI, bars, bars_limit, "bars"))
+            failing.append(
+                clock.fail(DiagnosisCode.WEAK_WIFI, bars, bars_limit, "bars", clock.of("wifi_bars"))
+            )
         elif dbm is not None and dbm_limit is not None and dbm < dbm_limit:
-            failing.append(_fail(DiagnosisCode.WEAK_WIFI, dbm, dbm_limit, "dBm"))
+            failing.append(
+                clock.fail(DiagnosisCode.WEAK_WIFI, dbm, dbm_limit, "dBm", clock.of("wifi_dbm"))
+            )
         elif bars is None and dbm is None:
-            missing.append(Finding(MissingCode.WIFI, _MISSING))
+            if capability.wifi_always_reported:
+                missing.append(Finding(MissingCode.WIFI, _MISSING))
+            else:
+                not_reported.append(Finding(NotReportedCode.WIFI, _NOT_REPORTED))
 
     if capability.reports_sync_link:
         link_limit = _number(thresholds.min_sync_link_bars)
@@ -241,25 +298,36 @@ def diagnose(  # noqa: C901, PLR0911, PLR0912, PLR0913, PLR0915 - one linear pas
             if link is None:
                 missing.append(Finding(MissingCode.SYNC_LINK, _MISSING))
             elif link < link_limit:
-                failing.append(_fail(DiagnosisCode.WEAK_SYNC_LINK, link, link_limit, "bars"))
+                failing.append(
+                    clock.fail(
+                        DiagnosisCode.WEAK_SYNC_LINK,
+                        link,
+                        link_limit,
+                        "bars",
+                        clock.of("sync_link_bars"),
+                    )
+                )
 
-    _check_network(network, thresholds, failing, missing)
+    _check_network(network, thresholds, clock, failing, missing)
 
     if capability.battery_powered:
         battery = camera.battery_state
         if battery == "low":
-            failing.append(_fail(DiagnosisCode.BATTERY_LOW, "low", "ok", None))
+            failing.append(
+                clock.fail(DiagnosisCode.BATTERY_LOW, "low", "ok", None, clock.of("battery_state"))
+            )
         elif battery != "ok":
             missing.append(Finding(MissingCode.BATTERY, _MISSING))
 
     if camera.poor_connection is True:
-        failing.append(_fail(DiagnosisCode.POOR_CONNECTION, True, False, None))  # noqa: FBT003
+        read_at = clock.of("poor_connection")
+        failing.append(clock.fail(DiagnosisCode.POOR_CONNECTION, True, False, None, read_at))  # noqa: FBT003
 
     if failing:
-        return Diagnosis(Verdict.UNHEALTHY, (*failing, *missing))
+        return Diagnosis(Verdict.UNHEALTHY, (*failing, *missing, *not_reported))
     if missing:
-        return Diagnosis(Verdict.UNKNOWN, tuple(missing))
-    return Diagnosis(Verdict.HEALTHY)
+        return Diagnosis(Verdict.UNKNOWN, (*missing, *not_reported))
+    return Diagnosis(Verdict.HEALTHY, tuple(not_reported))
 
 
 # (value attribute, threshold attribute, failing code, missing code, unit, fails when below)
@@ -296,6 +364,7 @@ _NETWORK_CHECKS: tuple[tuple[str, str, DiagnosisCode, MissingCode, str, bool], .
 def _check_network(
     network: NetworkMetrics | None,
     thresholds: Thresholds,
+    clock: _Clock,
     failing: list[Finding],
     missing: list[Finding],
 ) -> None:
@@ -314,7 +383,8 @@ def _check_network(
         if value is None:
             missing.append(Finding(missing_code, _MISSING))
         elif (value < limit) if minimum else (value >= limit):
-            failing.append(_fail(code, value, limit, unit))
+            measured_at = _as(network.measured_at, datetime)
+            failing.append(clock.fail(code, value, limit, unit, measured_at))
 
 
 def fix_order(diagnosis: Diagnosis) -> list[FixStep]:
