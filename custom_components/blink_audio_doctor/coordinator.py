@@ -106,6 +106,8 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         self._unsub_state: CALLBACK_TYPE | None = None
         # What the current snapshot was built from, to add new config readings to it as is.
         self._source: tuple[Any, datetime] | None = None
+        # True while the update under way only adds config readings to the same Blink poll.
+        self.adding_readings = False
         self.device_configs = DeviceConfigs(
             hass, entry, blink=self.session_blink, on_new_readings=self._configs_arrived
         )
@@ -148,9 +150,14 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
 
     @callback
     def _configs_arrived(self) -> None:
-        """New config readings: the current snapshot with them added."""
-        if self._source is not None and self.last_update_success:
+        """New config readings: the current snapshot with them added (not a new Blink poll)."""
+        if self._source is None or not self.last_update_success:
+            return
+        self.adding_readings = True
+        try:
             self.async_set_updated_data(self._snapshot(*self._source))
+        finally:
+            self.adding_readings = False
 
     def _linked_snapshot(self) -> AccountSnapshot:
         """Read HA's Blink entry as it is now; no request is sent."""
@@ -198,8 +205,7 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         if self.own_session is not None:
             await self.async_refresh()  # refreshes our token first when it is about to expire
             await self.device_configs.async_read_now(configs_of)
-            if self._source is not None and self.last_update_success:
-                self.async_set_updated_data(self._snapshot(*self._source))
+            self._configs_arrived()
             return
         await self.device_configs.async_read_now(configs_of)
         try:

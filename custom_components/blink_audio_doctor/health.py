@@ -136,7 +136,8 @@ class HealthMonitor:
 
     @callback
     def _account_updated(self) -> None:
-        self.evaluate(count=True)
+        # Config readings added to the same Blink poll are not another evaluation.
+        self.evaluate(count=not self.account.adding_readings)
 
     @callback
     def _network_updated(self) -> None:

@@ -50,8 +50,8 @@ type SensorValue = int | float | datetime | None
 class CameraSensorDescription(SensorEntityDescription):
     """A camera sensor: its value, and the snapshot field it shows (not every model has it).
 
-    `on_reading`: created only once Blink gives a reading (some devices of a model do, some
-    do not), instead of for every model that can report the field.
+    `on_reading`: created only once Blink gives a reading, even for a model that can report
+    the field (a doorbell's config may or may not carry its Sync Module link).
     """
 
     value_fn: Callable[[CameraSnapshot], SensorValue]
@@ -209,71 +209,66 @@ async def async_setup_entry(
     async_add_entities_for_new_devices(
         coordinator,
         async_add_entities,
-        lambda camera: [
-            DiagnosisSensor(coordinator, camera.serial),
-            *(
-                CameraSensor(coordinator, camera.serial, description)
-                for description in CAMERA_SENSORS
-                if _always(camera, description)
-            ),
-        ],
+        lambda camera: [DiagnosisSensor(coordinator, camera.serial)],
         lambda sync_module: [
             SyncModuleSensor(coordinator, sync_module.serial, description)
             for description in SYNC_MODULE_SENSORS
         ],
     )
-    _async_add_sensors_on_first_reading(hass, entry, async_add_entities)
-
-
-def _always(camera: CameraSnapshot, description: CameraSensorDescription) -> bool:
-    """The sensor exists for this camera from the start (its model reports the field)."""
-    return not description.on_reading and camera_can_report(camera, description.field)
+    _async_add_camera_sensors(hass, entry, async_add_entities)
 
 
 @callback
-def _async_add_sensors_on_first_reading(
+def _async_add_camera_sensors(
     hass: HomeAssistant,
     entry: BlinkAudioDoctorConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Sensors a model may or may not fill appear once Blink gives a reading.
+    """The signal sensors of each camera: those its model reports, and those it turns out to.
 
-    A Mini's or doorbell's Wi-Fi dBm and a doorbell's Sync Module link dBm come from the
-    device's config endpoint, when that carries them. A
-    sensor that existed before (in the entity registry) is back at once after a restart, before
-    the first reading arrives.
+    A Mini's Wi-Fi dBm and a doorbell's Sync Module link dBm come from the device's config
+    endpoint, when that carries them: their sensors appear with the first reading. A sensor
+    that existed before (in the entity registry) is back at once after a restart, before the
+    first reading arrives.
     """
     coordinator = entry.runtime_data.account
     registry = er.async_get(hass)
-    added: dict[str, set[str]] = {}  # serial -> keys of the sensors added here
+    added: dict[str, set[str]] = {}  # serial -> keys of the sensors added
 
     @callback
     def add_new() -> None:
         snapshot: AccountSnapshot | None = coordinator.data
         if snapshot is None:
             return
+        # A camera that left the account lost its entities; if it comes back, it gets new ones.
+        # A camera being re-added keeps its entities while it is away.
         present = set(snapshot.cameras) | serials_being_re_added(hass, entry.entry_id)
         for serial in set(added) - present:
-            del added[serial]  # its entities were removed; if it comes back, they are new
+            del added[serial]
         new: list[CameraSensor] = []
         for serial, camera in snapshot.cameras.items():
             keys = added.setdefault(serial, set())
             for description in CAMERA_SENSORS:
-                if description.key in keys or _always(camera, description):
-                    continue
-                unique_id = f"{serial}-{description.key}"
-                if (
-                    description.value_fn(camera) is None
-                    and registry.async_get_entity_id("sensor", DOMAIN, unique_id) is None
-                ):
-                    continue
-                keys.add(description.key)
-                new.append(CameraSensor(coordinator, serial, description))
+                if description.key not in keys and _exists(camera, description, registry):
+                    keys.add(description.key)
+                    new.append(CameraSensor(coordinator, serial, description))
         if new:
             async_add_entities(new)
 
     add_new()
     entry.async_on_unload(coordinator.async_add_listener(add_new))
+
+
+def _exists(
+    camera: CameraSnapshot, description: CameraSensorDescription, registry: er.EntityRegistry
+) -> bool:
+    """Whether a camera has this sensor now."""
+    unique_id = f"{camera.serial}-{description.key}"
+    if registry.async_get_entity_id("sensor", DOMAIN, unique_id) is not None:
+        return True
+    if not camera_can_report(camera, description.field):
+        return False
+    return not description.on_reading or description.value_fn(camera) is not None
 
 
 class CameraSensor(CameraEntity, SensorEntity):
