@@ -51,11 +51,9 @@ class ConfigTarget:
     device_id: str
 
 
-def config_targets(homescreen: object) -> list[ConfigTarget]:
+def config_targets(homescreen: Mapping[str, Any]) -> list[ConfigTarget]:
     """Every Mini and doorbell of a homescreen that has the ids its config request needs."""
     targets: list[ConfigTarget] = []
-    if not isinstance(homescreen, Mapping):
-        return targets
     for section in SECTIONS:
         devices = homescreen.get(section)
         if not isinstance(devices, list):
@@ -110,6 +108,8 @@ class DeviceConfigs:
         if self.interval is None or (self._task is not None and not self._task.done()):
             return
         targets = self._targets()
+        if targets is None:
+            return  # the source cannot be read now: nothing is known to have left the account
         now = dt_util.utcnow()
         present = {target.serial for target in targets}
         for serial in set(self._next_read) - present:
@@ -135,7 +135,8 @@ class DeviceConfigs:
             await asyncio.shield(self._task)  # a scheduled read under way finishes first
         asked_at = dt_util.utcnow()
         wanted = set(serials)
-        await self._read([target for target in self._targets() if target.serial in wanted])
+        targets = self._targets() or []
+        await self._read([target for target in targets if target.serial in wanted])
         for serial in wanted:
             reading = self.readings.get(serial)
             if reading is not None and reading.fetched_at < asked_at:
@@ -159,12 +160,14 @@ class DeviceConfigs:
                 new = True
         return new
 
-    def _targets(self) -> list[ConfigTarget]:
+    def _targets(self) -> list[ConfigTarget] | None:
+        """The Minis and doorbells to read; None when the Blink data cannot be read."""
         try:
             blink = self._blink()
         except SourceUnavailableError:
-            return []
-        return config_targets(getattr(blink, "homescreen", None))
+            return None
+        homescreen = getattr(blink, "homescreen", None)
+        return config_targets(homescreen) if isinstance(homescreen, Mapping) else None
 
     async def _fetch(self, target: ConfigTarget) -> dict[str, Any] | None:
         """One config request with the session's current token; None when it gave nothing."""

@@ -7,6 +7,7 @@ The simulator's request log counts what we ask Blink.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -171,9 +172,14 @@ async def test_check_again_never_shows_an_old_reading_as_fresh(
     assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "-54"
 
 
-@pytest.mark.parametrize("status", [401, 429])
+@pytest.mark.parametrize(
+    "fault", [{"status": 401}, {"status": 429}, {"status": 500}, {"malformed": True}]
+)
 async def test_refused_config_read_leaves_blinks_entry_and_tokens_alone(
-    hass: HomeAssistant, blink_sim: SimServer, freezer: FrozenDateTimeFactory, status: int
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+    fault: dict[str, Any],
 ) -> None:
     core = await setup_core_blink(hass, blink_sim)
     entry = await setup_linked(hass, core)
@@ -181,7 +187,7 @@ async def test_refused_config_read_leaves_blinks_entry_and_tokens_alone(
     await minutes_pass(hass, freezer, 5)
     tokens = dict(core.data)
     blink_sim.world.clear_log()
-    blink_sim.world.inject_fault("doorbell_config", status=status)
+    blink_sim.world.inject_fault("doorbell_config", **fault)
 
     await minutes_pass(hass, freezer, 60)
 
