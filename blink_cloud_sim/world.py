@@ -352,7 +352,7 @@ class World:
 
     @classmethod
     def from_scenario(cls, name: str, **kwargs: Any) -> World:
-        """Load a shipped scenario by name (`default`, `demo`, `families`) or a file path."""
+        """Load a shipped scenario by name (e.g. `default`, `demo`, `families`) or a file path."""
         path = Path(name)
         if path.suffix in {".yaml", ".yml"} and path.exists():
             return cls.from_file(path, **kwargs)

@@ -136,15 +136,14 @@ def test_sync_module_is_plug_powered() -> None:
         (sync_camera(), "wifi_bars", True),
         (sync_camera(), "sync_link_dbm", True),
         (mini(), "wifi_dbm", False),
-        (mini(wifi_dbm=-60), "wifi_dbm", True),  # a Mini config gave a dBm reading
+        (mini(wifi_dbm=-60), "wifi_dbm", False),  # one Mini's config reading: not the model's
         (mini(), "sync_link_bars", False),
         (mini(), "sync_link_dbm", False),
         (mini(), "battery_state", False),
         (mini(), "wifi_bars", True),
-        (doorbell(), "wifi_dbm", True),  # doorbell config wifi_rssi
-        (doorbell(), "sync_link_dbm", False),  # standalone: no lfr_rssi
-        (doorbell(sync_module_serial="A0000001"), "sync_link_dbm", True),
-        (doorbell(sync_link_dbm=-70), "sync_link_dbm", True),
+        (doorbell(), "wifi_dbm", False),
+        (doorbell(wifi_dbm=-54), "wifi_dbm", False),  # config wifi_rssi: added on reading
+        (doorbell(sync_link_dbm=-70), "sync_link_dbm", False),
         (doorbell(), "sync_link_bars", False),
         (doorbell(), "battery_state", True),
         (floodlight(), "sync_link_bars", False),

@@ -96,6 +96,16 @@ def test_mini_config_wifi_spellings(payload: dict[str, Any], dbm: Any, bars: Any
     assert (readings.wifi_dbm, readings.wifi_bars) == (dbm, bars)
 
 
+def test_published_mini_config_gives_bars_and_firmware() -> None:
+    # The OWL_CONFIG sample of homebridge-blink-for-home (firmware 9.63): Wi-Fi as `wifi`.
+    sample = {"name": "Gamma", "fw_version": 9.63, "status": "online", "wifi": 5}
+    sample |= {"video_quality": "best", "volume_control": 7, "local_storage_enabled": False}
+    readings = parse_config(sample, now=NOW)
+    assert readings is not None
+    assert (readings.wifi_bars, readings.wifi_dbm, readings.firmware) == (5, None, "9.63")
+    assert (readings.online, readings.name) == (True, "Gamma")
+
+
 @pytest.mark.parametrize("raw", [None, [], "config", 42, DeviceConfigReading([], NOW)])  # type: ignore[arg-type]
 def test_a_config_that_is_no_object_gives_nothing(raw: Any) -> None:
     assert parse_config(raw, now=NOW) is None

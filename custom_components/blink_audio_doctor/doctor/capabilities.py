@@ -334,38 +334,35 @@ def supports_plug_power_cycle(product_type: object) -> bool:
     return capability is not None and capability.plug_power_cycle
 
 
-def camera_can_report(camera: CameraSnapshot, field: str) -> bool:
-    """Return whether a camera's model can report a snapshot field at all.
+_SYNC_MODULE_CAMERA_FIELDS = frozenset({"wifi_dbm", "sync_link_bars", "sync_link_dbm"})
 
-    Used to create only the sensors a camera can fill:
+
+def camera_can_report(camera: CameraSnapshot, field: str) -> bool:
+    """Return whether every camera of this model reports a snapshot field.
+
+    Used to create the sensors a camera fills from the start; the answer depends on the model
+    only, never on the current value:
 
     * ``battery_state``: battery-powered models.
-    * ``sync_link_bars``: sync-module cameras (``signals.lfr``).
-    * ``wifi_dbm``: sync-module cameras (config ``wifi_strength``) and doorbells (config
-      ``wifi_rssi``); any other model once it has given a reading.
-    * ``sync_link_dbm``: sync-module cameras (config ``lfr_strength``) and doorbells attached
-      to a Sync Module (config ``lfr_rssi``); any other camera once it has given a reading.
+    * ``wifi_dbm``, ``sync_link_bars``, ``sync_link_dbm``: sync-module cameras (config
+      ``wifi_strength``, ``signals.lfr``, ``lfr_strength``).
+
+    A doorbell's or Mini's dBm comes from a config response that may or may not carry it
+    (``wifi_rssi``, ``lfr_rssi``, an unpublished Mini shape), so this returns ``False`` for
+    them: their sensors are for the caller to add once a reading arrives.
 
     Args:
         camera: The camera's snapshot.
         field: A ``CameraSnapshot`` field name, e.g. ``wifi_dbm``.
 
     Returns:
-        ``True`` when the field can carry a reading for this camera.
+        ``True`` when every camera of the model carries a reading in the field.
     """
     capability = judged_capability(camera)
-    sync_camera = capability.family is Family.SYNC_MODULE_CAMERA
-    doorbell = capability.family is Family.DOORBELL
-    has_value = getattr(camera, field, None) is not None
     if field == "battery_state":
         return capability.battery_powered
-    if field == "sync_link_bars":
-        return sync_camera
-    if field == "wifi_dbm":
-        return sync_camera or doorbell or has_value
-    if field == "sync_link_dbm":
-        attached = doorbell and camera.sync_module_serial is not None
-        return sync_camera or attached or has_value
+    if field in _SYNC_MODULE_CAMERA_FIELDS:
+        return capability.family is Family.SYNC_MODULE_CAMERA
     return True
 
 

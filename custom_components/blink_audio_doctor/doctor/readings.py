@@ -10,8 +10,9 @@ Shapes (see ``tests/fixtures/real/`` for published samples):
   ``lfr_rssi`` in dBm, ``temp`` and ``battery_state``. ``temp`` has no published unit; its
   sample values (86, 90 on a doorbell in use) only fit degrees Fahrenheit, the unit of every
   other Blink temperature, so it is read as such.
-* Mini, ``.../owls/{id}/config``: no published sample. Every known spelling of a Wi-Fi field
-  is accepted (``wifi_rssi``, ``wifi_strength``, ``wifi``, ``signal_strength``,
+* Mini, ``.../owls/{id}/config``: one published sample, of firmware 9.63 (2020), carries
+  ``wifi`` in bars; what newer firmware sends is not published. Every known spelling of a
+  Wi-Fi field is accepted (``wifi_rssi``, ``wifi_strength``, ``wifi``, ``signal_strength``,
   ``signals.wifi``), at the top level or under a ``camera``, ``owl`` or ``config`` wrapper.
 
 Units are never guessed: ``*_rssi`` and ``lfr_strength`` are dBm by name, so only -100..-1
@@ -99,7 +100,7 @@ def _layers(payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _find(layers: list[Mapping[str, Any]], keys: tuple[str, ...], read: Any) -> Any:
-    """Return the first readable value of ``keys`` across ``layers`` (and their ``signals``)."""
+    """Return the first value of ``keys`` that ``read`` accepts, innermost layer first."""
     for layer in layers:
         for key in keys:
             value = read(get_key(layer, key))
@@ -109,6 +110,8 @@ def _find(layers: list[Mapping[str, Any]], keys: tuple[str, ...], read: Any) -> 
 
 
 def _signal(layers: list[Mapping[str, Any]], keys: tuple[str, ...], unit: SignalUnit) -> Any:
+    """Return the first value of ``keys`` whose range says it is in ``unit``."""
+
     def read(value: object) -> int | None:
         found = signal_or_none(value)
         return found[0] if found is not None and found[1] is unit else None

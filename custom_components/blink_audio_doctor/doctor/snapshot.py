@@ -31,6 +31,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .capabilities import Family, capability_for
+from .homescreen import (
+    SECTION_FAMILY,
+    Entry,
+    Homescreen,
+    sync_modules_from_blinkpy,
+    sync_modules_from_homescreen,
+)
 from .model import (
     AccountSnapshot,
     CameraSnapshot,
@@ -50,7 +57,6 @@ from .values import (
     get_key,
     ident,
     online,
-    parse_time,
     real,
     signal_or_none,
     text,
@@ -59,14 +65,8 @@ from .values import (
 if TYPE_CHECKING:
     from datetime import datetime
 
-_SECTION_FAMILY: Mapping[str, Family] = {
-    "cameras": Family.SYNC_MODULE_CAMERA,
-    "owls": Family.MINI,
-    "doorbells": Family.DOORBELL,
-}
 _CAMERA_TYPE_FAMILY: Mapping[str, Family] = {"mini": Family.MINI, "doorbell": Family.DOORBELL}
 
-type _Entry = tuple[str, Mapping[str, Any]]
 type ConfigInput = DeviceConfigReading | Mapping[str, Any]
 """A config response as ``snapshot_from_blink`` takes it: with its fetch time, or bare."""
 
@@ -88,102 +88,12 @@ def _signal(value: object, unit: SignalUnit) -> int | None:
     return found[0] if found is not None and found[1] is unit else None
 
 
-class _Homescreen:
-    """Index of the homescreen's device entries by serial, id and name."""
-
-    def __init__(self, homescreen: object) -> None:
-        # True when the homescreen lists devices at all: it is then the account's truth.
-        self.lists_devices = any(
-            isinstance(get_key(homescreen, section), list) for section in _SECTION_FAMILY
-        )
-        self.entries: list[_Entry] = []
-        self.by_serial: dict[str, _Entry] = {}
-        self.by_id: dict[str, _Entry] = {}
-        self.by_name: dict[str, _Entry] = {}
-        for section in _SECTION_FAMILY:
-            devices = get_key(homescreen, section)
-            if not isinstance(devices, list):
-                continue
-            for device in devices:
-                if not isinstance(device, Mapping):
-                    continue
-                entry = (section, device)
-                self.entries.append(entry)
-                for index, key in (
-                    (self.by_serial, ident(get_key(device, "serial"))),
-                    (self.by_id, ident(get_key(device, "id"))),
-                    (self.by_name, text(get_key(device, "name"))),
-                ):
-                    if key is not None:
-                        index.setdefault(key, entry)
-
-    def match(self, serial: str | None, camera_id: str | None, name: str | None) -> _Entry | None:
-        """Find a device's entry: by serial, else by id, else by name.
-
-        An id or name match whose entry carries a different serial is another device (ids of
-        cameras, Minis and doorbells live in separate tables; names can repeat), so it is
-        rejected.
-        """
-        if serial is not None and serial in self.by_serial:
-            return self.by_serial[serial]
-        for index, key in ((self.by_id, camera_id), (self.by_name, name)):
-            entry = None if key is None else index.get(key)
-            if entry is None:
-                continue
-            entry_serial = ident(get_key(entry[1], "serial"))
-            if serial is None or entry_serial is None or entry_serial == serial:
-                return entry
-        return None
-
-
-def _sync_modules_from_homescreen(homescreen: object) -> dict[str, SyncModuleSnapshot]:
-    modules: dict[str, SyncModuleSnapshot] = {}
-    entries = get_key(homescreen, "sync_modules")
-    if not isinstance(entries, list):
-        return modules
-    for entry in entries:
-        serial = ident(get_key(entry, "serial"))
-        if serial is None or serial in modules:
-            continue
-        modules[serial] = SyncModuleSnapshot(
-            serial=serial,
-            name=text(get_key(entry, "name")),
-            network_id=ident(get_key(entry, "network_id")),
-            online=online(get_key(entry, "status")),
-            wifi_bars=bars_or_none(get_key(entry, "wifi_strength")),
-            last_heartbeat=parse_time(get_key(entry, "last_hb")),
-        )
-    return modules
-
-
-def _sync_modules_from_blinkpy(sync: object, known: dict[str, SyncModuleSnapshot]) -> None:
-    """Add real Sync Modules that blinkpy knows but the homescreen did not list.
-
-    A real module's ``status`` is a string; the Mini/doorbell pseudo modules carry a bool
-    there, which is how they are left out. blinkpy reads that status only at start-up and has
-    no heartbeat, so such a module can never make a camera look healthy on its own.
-    """
-    if not isinstance(sync, Mapping):
-        return
-    for module in list(sync.values()):
-        status = get_attr(module, "status")
-        serial = ident(get_attr(module, "serial"))
-        if not isinstance(status, str) or serial is None or serial in known:
-            continue
-        known[serial] = SyncModuleSnapshot(
-            serial=serial,
-            name=text(get_attr(module, "name")),
-            network_id=ident(get_attr(module, "network_id")),
-            online=online(status),
-        )
-
-
 def _family(product_type: str | None, section: str | None, camera_type: object) -> Family | None:
     capability = capability_for(product_type)
     if capability is not None:
         return capability.family
     if section is not None:
-        return _SECTION_FAMILY[section]
+        return SECTION_FAMILY[section]
     if isinstance(camera_type, str):
         return _CAMERA_TYPE_FAMILY.get(camera_type)
     return None
@@ -208,7 +118,7 @@ class _Builder:
         sync_modules: dict[str, SyncModuleSnapshot],
         now: datetime,
     ) -> None:
-        self.homescreen = _Homescreen(homescreen)
+        self.homescreen = Homescreen(homescreen)
         self.configs = configs if isinstance(configs, Mapping) else {}
         self.liveview = liveview if isinstance(liveview, Mapping) else {}
         self.sync_modules = sync_modules
@@ -228,7 +138,7 @@ class _Builder:
                     return value
         return None
 
-    def add(self, camera: object, entry: _Entry | None) -> None:
+    def add(self, camera: object, entry: Entry | None) -> None:
         """Add one camera; ``camera`` is a blinkpy camera object or ``None``."""
         section, device = entry if entry is not None else (None, None)
         # The homescreen is the newer list: after a re-add it has the new id while blinkpy's
@@ -379,8 +289,8 @@ def snapshot_from_blink(
         The snapshot. Never raises.
     """
     homescreen = get_attr(blink, "homescreen")
-    sync_modules = _sync_modules_from_homescreen(homescreen)
-    _sync_modules_from_blinkpy(get_attr(blink, "sync"), sync_modules)
+    sync_modules = sync_modules_from_homescreen(homescreen)
+    sync_modules_from_blinkpy(get_attr(blink, "sync"), sync_modules)
     taken_at = aware(now)
     builder = _Builder(homescreen, configs, liveview, sync_modules, taken_at)
     cameras = get_attr(blink, "cameras")
@@ -421,7 +331,7 @@ def snapshot_from_payloads(  # noqa: PLR0913 - every optional payload has its ow
     Returns:
         The snapshot. Never raises.
     """
-    sync_modules = _sync_modules_from_homescreen(homescreen)
+    sync_modules = sync_modules_from_homescreen(homescreen)
     taken_at = aware(now)
     builder = _Builder(homescreen, camera_configs, liveview, sync_modules, taken_at)
     builder.add_homescreen_rest()
