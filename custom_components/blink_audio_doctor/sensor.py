@@ -50,8 +50,8 @@ type SensorValue = int | float | datetime | None
 class CameraSensorDescription(SensorEntityDescription):
     """A camera sensor: its value, and the snapshot field it shows (not every model has it).
 
-    `on_reading`: created only once Blink gives a reading, even for a model that can report
-    the field (a doorbell's config may or may not carry its Sync Module link).
+    `on_reading`: created only once Blink gives a reading, even for a model that reports the
+    field in its config (we read the configs of Minis and doorbells only).
     """
 
     value_fn: Callable[[CameraSnapshot], SensorValue]
@@ -262,13 +262,13 @@ def _async_add_camera_sensors(
 def _exists(
     camera: CameraSnapshot, description: CameraSensorDescription, registry: er.EntityRegistry
 ) -> bool:
-    """Whether a camera has this sensor now."""
+    """Whether a camera has this sensor now: its model reports the field, or it gave a reading."""
     unique_id = f"{camera.serial}-{description.key}"
     if registry.async_get_entity_id("sensor", DOMAIN, unique_id) is not None:
         return True
-    if not camera_can_report(camera, description.field):
-        return False
-    return not description.on_reading or description.value_fn(camera) is not None
+    if description.value_fn(camera) is not None:
+        return True
+    return not description.on_reading and camera_can_report(camera, description.field)
 
 
 class CameraSensor(CameraEntity, SensorEntity):

@@ -225,3 +225,30 @@ async def test_diagnostics_show_the_keys_blink_sent_per_device(
     text = str(diagnostics)
     assert FRONT_DOOR not in text
     assert "-54" not in str(doorbell)
+
+
+async def test_nothing_is_read_while_blinks_entry_is_unloaded(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    blink_sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    core = await setup_core_blink(hass, blink_sim)
+    entry = await setup_linked(hass, core)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await minutes_pass(hass, freezer, 5)
+    await hass.config_entries.async_unload(core.entry_id)
+    blink_sim.world.clear_log()
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    await minutes_pass(hass, freezer, 60)
+    await press_run_diagnostics(hass, FRONT_DOOR)
+
+    assert config_reads(blink_sim) == []
+    assert diagnostics["account"]["payload_keys"] == []
+    await hass.config_entries.async_reload(core.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await minutes_pass(hass, freezer, 5)
+    # Back with HA's Blink entry: the reading is there again, read afresh.
+    assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "-54"
+    assert len(config_reads(blink_sim, FRONT_DOOR)) == 1
