@@ -252,3 +252,18 @@ async def test_nothing_is_read_while_blinks_entry_is_unloaded(
     # Back with HA's Blink entry: the reading is there again, read afresh.
     assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "-54"
     assert len(config_reads(blink_sim, FRONT_DOOR)) == 1
+
+
+async def test_own_sign_in_refused_config_read_is_skipped_and_asks_no_password(
+    hass: HomeAssistant, blink_sim: SimServer, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = await setup_mode(hass, blink_sim, "own")
+    await minutes_pass(hass, freezer, 5)
+    blink_sim.world.inject_fault("doorbell_config", status=401)
+
+    await minutes_pass(hass, freezer, 60)
+
+    # Our session's own polls still work, so its token is fine: no reauthentication.
+    assert entry.state is ConfigEntryState.LOADED
+    assert not hass.config_entries.flow.async_progress_by_handler("blink_audio_doctor")
+    assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "-54"
