@@ -22,6 +22,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blink_cloud_sim.server import SimServer
 from custom_components.blink_audio_doctor.const import CONF_CONFIG_READ_MINUTES
+from custom_components.blink_audio_doctor.device_configs import ConfigTarget, config_targets
 
 from .conftest import setup_core_blink, setup_linked, setup_own
 from .test_entities import entity_id, state
@@ -267,3 +268,18 @@ async def test_own_sign_in_refused_config_read_is_skipped_and_asks_no_password(
     assert entry.state is ConfigEntryState.LOADED
     assert not hass.config_entries.flow.async_progress_by_handler("blink_audio_doctor")
     assert state(hass, "sensor", FRONT_DOOR, "wifi_signal") == "-54"
+
+
+def test_only_devices_with_serial_network_and_id_are_read() -> None:
+    homescreen = {
+        "cameras": [{"serial": "CAM", "network_id": 1, "id": 2}],  # read by blinkpy itself
+        "owls": "not a list",
+        "doorbells": [
+            "not an entry",
+            {"serial": "NO-IDS"},
+            {"serial": " ", "network_id": 1, "id": 3},
+            {"serial": "DOOR", "network_id": 1, "id": 4},
+        ],
+    }
+
+    assert config_targets(homescreen) == [ConfigTarget("DOOR", "doorbells", "1", "4")]
