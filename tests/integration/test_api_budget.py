@@ -44,6 +44,8 @@ async def test_linked_mode_adds_only_config_reads_of_minis_and_doorbells(
     assert len(blink_alone) >= TWO_HOURS_OF_POLLS  # Blink itself was polled all along
 
     await setup_linked(hass, core)
+    # The first config read starts in the background at setup, before the window.
+    await hass.async_block_till_done(wait_background_tasks=True)
     with_doctor = await requests_over(hass, blink_sim, freezer, TWO_HOURS_OF_POLLS)
 
     assert not Counter(blink_alone) - Counter(with_doctor)  # Blink's own requests, unchanged
