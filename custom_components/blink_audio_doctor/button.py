@@ -94,7 +94,7 @@ class RunDiagnosticsButton(CameraEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Refresh; the verdict and the diagnosis follow."""
-        await self.coordinator.async_refresh_now()
+        await self.coordinator.async_refresh_now(configs_of=[self.serial])
 
 
 class RunNetworkTestButton(InternetEntity, ButtonEntity):

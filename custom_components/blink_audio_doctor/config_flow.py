@@ -36,6 +36,7 @@ from .const import (
     BLINK_DOMAIN,
     CONF_ACCOUNT_ID,
     CONF_BLINK_ENTRY_ID,
+    CONF_CONFIG_READ_MINUTES,
     CONF_LATENCY_HOST,
     CONF_LATENCY_PORT,
     CONF_LOGIN,
@@ -58,6 +59,7 @@ from .const import (
     CONF_SPEED_TEST_HOURS,
     CONF_SPEED_TEST_URL,
     CONF_UNHEALTHY_AFTER,
+    DEFAULT_CONFIG_READ_MINUTES,
     DEFAULT_LATENCY_PORT,
     DEFAULT_MAX_DOWNLOAD_MB,
     DEFAULT_MAX_UPLOAD_MB,
@@ -387,6 +389,10 @@ class OptionsFlowHandler(OptionsFlowWithReload):
                 CONF_UNHEALTHY_AFTER, default=current.get(CONF_UNHEALTHY_AFTER, 2)
             ): _number(1, 10, 1),
             vol.Required(CONF_NOTIFICATIONS, default=current.get(CONF_NOTIFICATIONS, True)): bool,
+            vol.Required(
+                CONF_CONFIG_READ_MINUTES,
+                default=current.get(CONF_CONFIG_READ_MINUTES, DEFAULT_CONFIG_READ_MINUTES),
+            ): _number(0, 1440, 5, "min"),
         }
         schema.update(_network_fields(current))
         if self.config_entry.data.get(CONF_MODE) == MODE_OWN:

@@ -30,6 +30,9 @@ CONF_UNHEALTHY_AFTER: Final = "unhealthy_after"
 CONF_NOTIFICATIONS: Final = "notifications"
 CONF_PLUGS: Final = "plugs"  # serial -> switch entity id
 CONF_SCAN_INTERVAL: Final = "scan_interval"  # own sign-in only
+# Minutes between config reads of each Mini and doorbell (their only Wi-Fi dBm); 0 = never.
+CONF_CONFIG_READ_MINUTES: Final = "config_read_minutes"
+DEFAULT_CONFIG_READ_MINUTES: Final = 30
 
 DEFAULT_SCAN_INTERVAL: Final = 300
 MIN_SCAN_INTERVAL: Final = 300  # Blink flags accounts that poll faster (research: blinkpy #720)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -66,6 +66,7 @@ from .const import (
     MODE_LINKED,
     STARTUP_GRACE,
 )
+from .device_configs import DeviceConfigs, lists_devices
 from .doctor import probes
 from .doctor.model import AccountSnapshot, NetworkMetrics
 from .doctor.probes import measure_download, measure_latency, measure_upload
@@ -114,6 +115,14 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         self._unsub_core: CALLBACK_TYPE | None = None
         self._unsub_state: CALLBACK_TYPE | None = None
         self._unsub_removed: CALLBACK_TYPE | None = None
+        # What the current snapshot was built from, to add new config readings to it as is.
+        self._source: tuple[Any, datetime, datetime | None] | None = None
+        # True while the update under way only adds config readings to the same Blink poll.
+        self.adding_readings = False
+        self.device_configs = DeviceConfigs(
+            hass, entry, blink=self.session_blink, on_new_readings=self._configs_arrived
+        )
+        entry.async_on_unload(self.async_add_listener(self._read_due_configs))
 
     async def _async_setup(self) -> None:
         if self.own_session is not None:
@@ -129,8 +138,45 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
                     translation_key="blink_unreachable",
                     translation_placeholders={"error": str(err)},
                 ) from err
-            return snapshot_from_blink(self.own_session.blink, now=dt_util.utcnow())
+            return self._snapshot(self.own_session.blink, dt_util.utcnow())
         return self._linked_snapshot()
+
+    def _snapshot(
+        self, source: Any, taken_at: datetime, objects_at: datetime | None = None
+    ) -> AccountSnapshot:
+        """A snapshot of `source` with the newest config readings of Minis and doorbells.
+
+        `objects_at` is how old blinkpy's camera objects are when the homescreen is newer.
+        """
+        self._source = (source, taken_at, objects_at)
+        return snapshot_from_blink(
+            source,
+            now=taken_at,
+            objects_at=objects_at,
+            configs=self.device_configs.snapshot_configs(),
+        )
+
+    def session_blink(self) -> Any:
+        """The blinkpy object whose session reads device configs (raises when unusable)."""
+        if self.own_session is not None:
+            return self.own_session.blink
+        return linked_blink(self.hass, self.config_entry.data[CONF_BLINK_ENTRY_ID])
+
+    @callback
+    def _read_due_configs(self) -> None:
+        if self.last_update_success:
+            self.device_configs.async_read_due()
+
+    @callback
+    def _configs_arrived(self) -> None:
+        """New config readings: the current snapshot with them added (not a new Blink poll)."""
+        if self._source is None or not self.last_update_success:
+            return
+        self.adding_readings = True
+        try:
+            self.async_set_updated_data(self._snapshot(*self._source))
+        finally:
+            self.adding_readings = False
 
     def _linked_snapshot(self) -> AccountSnapshot:
         """Read HA's Blink entry as it is now; no request is sent."""
@@ -144,20 +190,15 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         ir.async_delete_issue(self.hass, DOMAIN, source_issue_id(self.config_entry.entry_id))
         if not core.last_update_success:
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="blink_update_failed")
-        if not _lists_devices(blink.homescreen):
+        if not lists_devices(blink.homescreen):
             # blinkpy keeps Blink's error answer (401, 429) as its homescreen and still moves its
             # refresh time on: nothing new arrived, so the last good snapshot stands as it was.
             if self.data is not None:
                 return self.data
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="blink_update_failed")
         # blinkpy records when it last refreshed; that is how old the data is.
-        refreshed = getattr(blink, "last_refresh", None)
-        taken_at = (
-            datetime.fromtimestamp(refreshed, tz=UTC)
-            if isinstance(refreshed, int | float) and refreshed > 0
-            else dt_util.utcnow()
-        )
-        return snapshot_from_blink(blink, now=taken_at)
+        taken_at = _last_refresh(blink) or dt_util.utcnow()
+        return self._snapshot(blink, taken_at)
 
     def _raise_source_issue(self, err: SourceUnavailableError) -> None:
         if err.passing:
@@ -172,18 +213,24 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
             translation_placeholders={"title": self.config_entry.title},
         )
 
-    async def async_refresh_now(self) -> None:
+    async def async_refresh_now(self, *, configs_of: Collection[str] = ()) -> None:
         """Fresh Blink data now, for a user who asked (check again, diagnostics, power cycle).
 
-        Own sign-in refreshes our session. Linked mode asks HA's Blink integration to refresh
-        through its own coordinator, never with a request of ours on its blinkpy object, so
-        nothing of ours can race its polls or its token refresh. Its blinkpy refreshes at most
-        once per its scan interval: before that, asking would only postpone its next poll, so
-        the last refresh stands (a reading is only as new as Blink's answer).
+        Own sign-in refreshes our session. Linked mode never sends a request on HA's Blink's
+        blinkpy object and never renews its sign-in: when its scan interval has passed, HA's Blink
+        is asked to refresh through its own coordinator (we hear of the outcome); before that,
+        asking it would fetch nothing, so the homescreen (online state, Wi-Fi and Sync Module
+        bars) is read once with its current sign-in as it is, like the config reads. A refused
+        or failed read leaves the last refresh standing with its own time: a reading is only as
+        new as Blink's answer. The devices in `configs_of` (the cameras the user asked about)
+        get their config re-read.
         """
         if self.own_session is not None:
-            await self.async_refresh()
+            await self.async_refresh()  # refreshes our token first when it is about to expire
+            await self.device_configs.async_read_now(configs_of)
+            self._configs_arrived()
             return
+        await self.device_configs.async_read_now(configs_of)
         blink_entry_id = self.config_entry.data[CONF_BLINK_ENTRY_ID]
         try:
             blink = linked_blink(self.hass, blink_entry_id)
@@ -195,7 +242,14 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
             # Its listeners, ours among them, hear of the outcome.
             await core.async_request_refresh()
             return
-        await self.async_refresh()
+        fetched = await self.device_configs.async_fetch_homescreen()
+        if fetched is None or not core.last_update_success:
+            await self.async_refresh()  # the last refresh, with the config readings just made
+            return
+        homescreen, fetched_at = fetched
+        self.async_set_updated_data(
+            self._snapshot(_WithHomescreen(blink, homescreen), fetched_at, _last_refresh(blink))
+        )
 
     def longest_without_fresh_data(self) -> float:
         """Seconds HA's Blink may go without refreshing (linked mode; 0 for own sign-in).
@@ -662,14 +716,24 @@ MB = 1_000_000
 _HOUR = timedelta(hours=1)
 # Start times of the network tests on request, per entry (the rate limit).
 DATA_NETWORK_TESTS: HassKey[dict[str, list[datetime]]] = HassKey(f"{DOMAIN}_network_tests")
-_HOMESCREEN_LISTS = ("cameras", "owls", "doorbells", "sync_modules")
 
 
-def _lists_devices(homescreen: object) -> bool:
-    """Whether a homescreen is Blink's device list (not an error answer stored in its place)."""
-    return isinstance(homescreen, Mapping) and any(
-        isinstance(homescreen.get(key), list) for key in _HOMESCREEN_LISTS
-    )
+def _last_refresh(blink: Any) -> datetime | None:
+    """When HA's Blink's blinkpy last refreshed (None when it does not say)."""
+    refreshed = getattr(blink, "last_refresh", None)
+    if isinstance(refreshed, int | float) and not isinstance(refreshed, bool) and refreshed > 0:
+        return datetime.fromtimestamp(refreshed, tz=UTC)
+    return None
+
+
+class _WithHomescreen:
+    """HA's Blink's blinkpy object seen through a newer homescreen than its own (read-only)."""
+
+    def __init__(self, blink: Any, homescreen: Mapping[str, Any]) -> None:
+        self.homescreen = homescreen
+        self.cameras = blink.cameras
+        self.sync = blink.sync
+        self.auth = blink.auth
 
 
 def _refresh_due(blink: Any) -> bool:

@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant
 from .const import CONF_ACCOUNT_ID, CONF_BLINK_ENTRY_ID, CONF_LOGIN, CONF_MODE, CONF_PLUGS
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.model import AccountSnapshot
+from .source import SourceUnavailableError
 
 # Blink's own ids of the account and its devices: enough, with a token, to address them.
 _BLINK_IDS = (CONF_ACCOUNT_ID, "camera_id", "network_id")
@@ -120,6 +121,55 @@ def _without_blink_ids(value: Any) -> Any:
     return value
 
 
+# The homescreen sections whose entries are shown by their keys.
+_SECTIONS = ("cameras", "owls", "doorbells", "sync_modules")
+
+
+def _keys(payload: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Every key of a JSON object, nested ones as `outer.inner`; never a value."""
+    keys: list[str] = []
+    for key, value in payload.items():
+        path = f"{prefix}{key}"
+        keys.append(path)
+        if isinstance(value, Mapping):
+            keys.extend(_keys(value, f"{path}."))
+    return sorted(keys)
+
+
+def payload_shapes(entry: BlinkAudioDoctorConfigEntry) -> list[dict[str, Any]]:
+    """Per device, the keys of what Blink sent: its homescreen entry and its config response.
+
+    Shows the shapes Blink really sends for each model, without a single value.
+    """
+    account = entry.runtime_data.account
+    try:
+        homescreen = getattr(account.session_blink(), "homescreen", None)
+    except SourceUnavailableError:
+        homescreen = None
+    readings = account.device_configs.readings
+    shapes: list[dict[str, Any]] = []
+    for section in _SECTIONS:
+        devices = homescreen.get(section) if isinstance(homescreen, Mapping) else None
+        for device in devices if isinstance(devices, list) else ():
+            if not isinstance(device, Mapping):
+                continue
+            serial = device.get("serial")
+            reading = readings.get(serial) if isinstance(serial, str) else None
+            shapes.append(
+                {
+                    "serial": serial if isinstance(serial, str) else None,  # labelled below
+                    "section": section,
+                    "type": device.get("type"),
+                    "homescreen_keys": _keys(device),
+                    "config_keys": None if reading is None else _keys(reading.payload),
+                    "config_fetched_at": None
+                    if reading is None
+                    else reading.fetched_at.isoformat(),
+                }
+            )
+    return shapes
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant,  # noqa: ARG001
     entry: BlinkAudioDoctorConfigEntry,
@@ -128,6 +178,7 @@ async def async_get_config_entry_diagnostics(
     account = entry.runtime_data.account
     snapshot = account.data
     network = entry.runtime_data.network.data
+    shapes = payload_shapes(entry)
     diagnostics = {
         # The title is the account's e-mail address in own mode.
         "entry": {"title": REDACTED, "data": _entry_data(entry), "options": dict(entry.options)},
@@ -135,6 +186,7 @@ async def async_get_config_entry_diagnostics(
             "mode": "linked" if account.linked else "own",
             "last_update_success": account.last_update_success,
             "snapshot": None if snapshot is None else _snapshot(snapshot),
+            "payload_keys": shapes,
         },
         "network": None if network is None else network.as_response(),
         "health": [
@@ -146,4 +198,5 @@ async def async_get_config_entry_diagnostics(
             for serial, health in entry.runtime_data.health.cameras.items()
         ],
     }
-    return dict(SerialLabels(_known_serials(entry)).scrub(diagnostics))
+    serials = _known_serials(entry) | {shape["serial"] for shape in shapes if shape["serial"]}
+    return dict(SerialLabels(serials).scrub(diagnostics))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -168,7 +168,8 @@ class HealthMonitor:
 
     @callback
     def _account_updated(self) -> None:
-        self.evaluate(count=True)
+        # Config readings added to the same Blink poll are not another evaluation.
+        self.evaluate(count=not self.account.adding_readings)
 
     @callback
     def _network_updated(self) -> None:
@@ -281,9 +282,9 @@ class HealthMonitor:
             self.hass, notification_id(self.entry.entry_id, serial)
         )
 
-    async def async_recheck(self) -> dict[str, CameraHealth]:
-        """Fetch fresh data (cheaply) and judge again, counting as an evaluation."""
-        await self.account.async_refresh_now()
+    async def async_recheck(self, *, configs_of: Collection[str] = ()) -> dict[str, CameraHealth]:
+        """Fetch fresh data (cheaply, with the configs of `configs_of`) and judge again."""
+        await self.account.async_refresh_now(configs_of=configs_of)
         return self.evaluate(count=True)
 
 

@@ -64,7 +64,7 @@ class CameraFixFlow(RepairsFlow):
         if entry is None:
             return self.async_abort(reason="entry_not_loaded")
         if user_input is None:
-            cameras = await entry.runtime_data.health.async_recheck()
+            cameras = await entry.runtime_data.health.async_recheck(configs_of=[self.serial])
             health = cameras.get(self.serial)
             if health is not None and health.verdict in (Verdict.HEALTHY, Verdict.UNSUPPORTED):
                 return self.async_create_entry(data={})

@@ -21,13 +21,15 @@ from homeassistant.const import (
     UnitOfDataRate,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import DOMAIN
 from .coordinator import AccountCoordinator, NetworkCoordinator, NetworkReading
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import camera_can_report
-from .doctor.model import CameraSnapshot, SyncModuleSnapshot
+from .doctor.model import AccountSnapshot, CameraSnapshot, SyncModuleSnapshot
 from .doctor.rules import ALL_DIAGNOSIS_CODES
 from .entity import (
     CameraEntity,
@@ -36,6 +38,7 @@ from .entity import (
     SyncModuleEntity,
     async_add_entities_for_new_devices,
 )
+from .readd import serials_being_re_added
 
 # Read-only: everything comes from the coordinator.
 PARALLEL_UPDATES = 0
@@ -45,10 +48,15 @@ type SensorValue = int | float | datetime | None
 
 @dataclass(frozen=True, kw_only=True)
 class CameraSensorDescription(SensorEntityDescription):
-    """A camera sensor: its value, and the snapshot field it shows (not every model has it)."""
+    """A camera sensor: its value, and the snapshot field it shows (not every model has it).
+
+    `on_reading`: created only once Blink gives a reading, even for a model that reports the
+    field in its config (we read the configs of Minis and doorbells only).
+    """
 
     value_fn: Callable[[CameraSnapshot], SensorValue]
     field: str
+    on_reading: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +92,17 @@ CAMERA_SENSORS: tuple[CameraSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda camera: camera.sync_link_bars,
+    ),
+    CameraSensorDescription(
+        key="sync_link_signal",
+        translation_key="sync_link_signal",
+        field="sync_link_dbm",
+        on_reading=True,
+        native_unit_of_measurement=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+        device_class=SensorDeviceClass.SIGNAL_STRENGTH,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda camera: camera.sync_link_dbm,
     ),
 )
 
@@ -178,7 +197,7 @@ DIAGNOSIS = SensorEntityDescription(
 
 
 async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001
+    hass: HomeAssistant,
     entry: BlinkAudioDoctorConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
@@ -190,19 +209,66 @@ async def async_setup_entry(
     async_add_entities_for_new_devices(
         coordinator,
         async_add_entities,
-        lambda camera: [
-            DiagnosisSensor(coordinator, camera.serial),
-            *(
-                CameraSensor(coordinator, camera.serial, description)
-                for description in CAMERA_SENSORS
-                if camera_can_report(camera, description.field)
-            ),
-        ],
+        lambda camera: [DiagnosisSensor(coordinator, camera.serial)],
         lambda sync_module: [
             SyncModuleSensor(coordinator, sync_module.serial, description)
             for description in SYNC_MODULE_SENSORS
         ],
     )
+    _async_add_camera_sensors(hass, entry, async_add_entities)
+
+
+@callback
+def _async_add_camera_sensors(
+    hass: HomeAssistant,
+    entry: BlinkAudioDoctorConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """The signal sensors of each camera: those its model reports, and those it turns out to.
+
+    A Mini's Wi-Fi dBm and a doorbell's Sync Module link dBm come from the device's config
+    endpoint, when that carries them: their sensors appear with the first reading. A sensor
+    that existed before (in the entity registry) is back at once after a restart, before the
+    first reading arrives.
+    """
+    coordinator = entry.runtime_data.account
+    registry = er.async_get(hass)
+    added: dict[str, set[str]] = {}  # serial -> keys of the sensors added
+
+    @callback
+    def add_new() -> None:
+        snapshot: AccountSnapshot | None = coordinator.data
+        if snapshot is None:
+            return
+        # A camera that left the account lost its entities; if it comes back, it gets new ones.
+        # A camera being re-added keeps its entities while it is away.
+        present = set(snapshot.cameras) | serials_being_re_added(hass, entry.entry_id)
+        for serial in set(added) - present:
+            del added[serial]
+        new: list[CameraSensor] = []
+        for serial, camera in snapshot.cameras.items():
+            keys = added.setdefault(serial, set())
+            for description in CAMERA_SENSORS:
+                if description.key not in keys and _exists(camera, description, registry):
+                    keys.add(description.key)
+                    new.append(CameraSensor(coordinator, serial, description))
+        if new:
+            async_add_entities(new)
+
+    add_new()
+    entry.async_on_unload(coordinator.async_add_listener(add_new))
+
+
+def _exists(
+    camera: CameraSnapshot, description: CameraSensorDescription, registry: er.EntityRegistry
+) -> bool:
+    """Whether a camera has this sensor now: its model reports the field, or it gave a reading."""
+    unique_id = f"{camera.serial}-{description.key}"
+    if registry.async_get_entity_id("sensor", DOMAIN, unique_id) is not None:
+        return True
+    if description.value_fn(camera) is not None:
+        return True
+    return not description.on_reading and camera_can_report(camera, description.field)
 
 
 class CameraSensor(CameraEntity, SensorEntity):

@@ -424,7 +424,16 @@ async def _async_run_diagnostics(call: ServiceCall) -> ServiceResponse:
     cameras: list[JsonValueType] = []
     networks: list[JsonValueType] = []
     for entry in entries:
-        await entry.runtime_data.account.async_refresh_now()
+        account = entry.runtime_data.account
+        # The cameras in question get their configs re-read too (a Sync Module: its cameras).
+        wanted = None if only is None else only[entry.entry_id]
+        await account.async_refresh_now(
+            configs_of=[
+                serial
+                for serial, camera in (account.data.cameras.items() if account.data else ())
+                if wanted is None or wanted & {serial, camera.sync_module_serial}
+            ]
+        )
         snapshot = entry.runtime_data.account.data
         reading = entry.runtime_data.network.data
         networks.append({"entry_id": entry.entry_id, **(reading.as_response() if reading else {})})

@@ -110,19 +110,22 @@ def _poor_connection(raw: object) -> bool | None:
 class _Builder:
     """Builds camera snapshots from every source one camera may have."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - each source and each time has its own name
         self,
         homescreen: object,
         configs: object,
         liveview: object,
         sync_modules: dict[str, SyncModuleSnapshot],
+        *,
         now: datetime,
+        objects_at: datetime,
     ) -> None:
         self.homescreen = Homescreen(homescreen)
         self.configs = configs if isinstance(configs, Mapping) else {}
         self.liveview = liveview if isinstance(liveview, Mapping) else {}
         self.sync_modules = sync_modules
         self.now = now
+        self.objects_at = objects_at
         self.module_by_network: dict[str, str] = {}
         for module in sync_modules.values():
             if module.network_id is not None:
@@ -153,7 +156,8 @@ class _Builder:
         if serial is None or serial in self.cameras:
             return  # the serial is the identity; without one there is nothing to key on
 
-        now, at = self.now, config.fetched_at
+        # Homescreen values are as new as `now`; blinkpy's objects may be older; configs say.
+        now, obj, at = self.now, self.objects_at, config.fetched_at
         signals = get_key(device, "signals")
         product_type = first(
             text(get_attr(camera, "product_type")),
@@ -166,33 +170,33 @@ class _Builder:
         readings = {
             "online": _newest(
                 (online(get_key(device, "status")), now),
-                (online(get_attr(camera, "status")), now),
+                (online(get_attr(camera, "status")), obj),
                 (config.online, at),
             ),
             "wifi_dbm": _newest(
-                (_signal(blinkpy_wifi, SignalUnit.DBM), now),
+                (_signal(blinkpy_wifi, SignalUnit.DBM), obj),
                 (config.wifi_dbm, at),
             ),
             "wifi_bars": _newest(
                 (bars_or_none(get_key(signals, "wifi")), now),
                 (_signal(device_wifi, SignalUnit.BARS), now),
-                (_signal(blinkpy_wifi, SignalUnit.BARS), now),
+                (_signal(blinkpy_wifi, SignalUnit.BARS), obj),
                 (config.wifi_bars, at),
             ),
             "sync_link_bars": _newest(
-                (bars_or_none(get_attr(camera, "sync_signal_strength")), now),
+                (bars_or_none(get_attr(camera, "sync_signal_strength")), obj),
                 (bars_or_none(get_key(signals, "lfr")), now),
                 (config.sync_link_bars, at),
             ),
             "sync_link_dbm": _newest((config.sync_link_dbm, at)),
             "battery_state": _newest(
-                (battery(get_attr(camera, "battery_state")), now),
+                (battery(get_attr(camera, "battery_state")), obj),
                 (battery(get_key(device, "battery")), now),
                 (config.battery_state, at),
             ),
             "temperature": _newest(
-                (real(get_attr(camera, "temperature_c")), now),
-                (celsius(get_attr(camera, "temperature")), now),
+                (real(get_attr(camera, "temperature_c")), obj),
+                (celsius(get_attr(camera, "temperature")), obj),
                 (celsius(get_key(signals, "temp")), now),
                 (config.temperature, at),
             ),
@@ -263,6 +267,7 @@ def snapshot_from_blink(
     blink: object,
     *,
     now: datetime,
+    objects_at: datetime | None = None,
     configs: Mapping[str, ConfigInput] | None = None,
     liveview: Mapping[str, Any] | None = None,
 ) -> AccountSnapshot:
@@ -275,7 +280,10 @@ def snapshot_from_blink(
     Args:
         blink: The blinkpy ``Blink`` object (or anything shaped like it).
         now: When the data was read; becomes ``taken_at`` and the fetch time of every
-            homescreen and blinkpy reading.
+            homescreen reading (and of blinkpy's, unless ``objects_at`` says otherwise).
+        objects_at: When blinkpy's camera objects were last refreshed, when that is before
+            ``now`` (a homescreen fetched after blinkpy's last refresh): their readings keep
+            that older time, so a newer homescreen value wins and none looks newer than it is.
         configs: Optional config responses by serial or camera id: a sync-module camera's
             ``/network/{n}/camera/{id}/config``, a doorbell's or a Mini's
             ``/api/v1/accounts/{a}/networks/{n}/doorbells|owls/{id}/config`` response. Each
@@ -293,7 +301,10 @@ def snapshot_from_blink(
     sync_modules = sync_modules_from_homescreen(homescreen)
     sync_modules_from_blinkpy(get_attr(blink, "sync"), sync_modules)
     taken_at = aware(now)
-    builder = _Builder(homescreen, configs, liveview, sync_modules, taken_at)
+    objects_taken_at = taken_at if objects_at is None else min(aware(objects_at), taken_at)
+    builder = _Builder(
+        homescreen, configs, liveview, sync_modules, now=taken_at, objects_at=objects_taken_at
+    )
     cameras = get_attr(blink, "cameras")
     if isinstance(cameras, Mapping):
         for camera in list(cameras.values()):
@@ -334,7 +345,9 @@ def snapshot_from_payloads(  # noqa: PLR0913 - every optional payload has its ow
     """
     sync_modules = sync_modules_from_homescreen(homescreen)
     taken_at = aware(now)
-    builder = _Builder(homescreen, camera_configs, liveview, sync_modules, taken_at)
+    builder = _Builder(
+        homescreen, camera_configs, liveview, sync_modules, now=taken_at, objects_at=taken_at
+    )
     builder.add_homescreen_rest()
     return AccountSnapshot(
         cameras=builder.cameras,
