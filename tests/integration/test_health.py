@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import persistent_notification
 from homeassistant.components.persistent_notification import _async_get_or_create_notifications
 from homeassistant.components.repairs import DOMAIN as REPAIRS_DOMAIN
 from homeassistant.config_entries import ConfigEntry
@@ -261,6 +262,42 @@ async def test_an_alarm_survives_a_restart_without_a_false_recovery_or_repeat(
     assert verdict(hass, GARDEN) == STATE_OFF  # no "recovered" blip
     assert issue(hass, own_entry, GARDEN) is not None
     assert notification(hass, own_entry, GARDEN) is None  # no repeat for the same alarm
+
+
+async def test_a_dismissed_notification_stays_dismissed_when_a_reading_drops_out(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    any_entry: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await healthy_start(hass, any_entry)
+    blink_sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer)
+    assert verdict(hass, GARDEN) == STATE_OFF
+    assert notification(hass, any_entry, GARDEN) is not None
+    persistent_notification.async_dismiss(hass, notification_id(any_entry.entry_id, GARDEN))
+
+    # The camera stops reporting its Wi-Fi for a poll: the doctor cannot tell...
+    garden = blink_sim.world.cameras[GARDEN]
+    garden.wifi_bars, garden.wifi_dbm = None, -255
+    await next_poll(hass, freezer)
+    assert verdict(hass, GARDEN) == STATE_UNKNOWN
+    # ...then reports the same weak signal again: still the same alarm, no second notice.
+    blink_sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
+    await next_poll(hass, freezer)
+    assert verdict(hass, GARDEN) == STATE_OFF
+    assert issue(hass, any_entry, GARDEN) is not None
+    assert notification(hass, any_entry, GARDEN) is None
+
+    # Healthy again ends the alarm; the next one is news again.
+    blink_sim.world.set_signals(GARDEN, wifi_bars=4, wifi_dbm=-58)
+    await next_poll(hass, freezer)
+    assert verdict(hass, GARDEN) == STATE_ON
+    blink_sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer)
+    assert notification(hass, any_entry, GARDEN) is not None
 
 
 async def test_notifications_can_be_turned_off(
