@@ -374,9 +374,16 @@ async def test_the_fix_flow_puts_measured_causes_first_and_checks_again(
     step = await _step(client, menu["flow_id"], {"next_step_id": "internet_speed"})
     assert [field["name"] for field in step["data_schema"]] == ["run_network_test_now"]
     blink_sim.world.clear_log()
-    menu = await _step(client, menu["flow_id"], {"run_network_test_now": True})
-    assert menu["type"] == "menu"
+    step = await _step(client, menu["flow_id"], {"run_network_test_now": True})
+    assert step["type"] == "progress"
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert blink_sim.world.endpoint_counts().get("probe_down", 0) >= 1
+    # As the frontend does when told the progress ended: fetch the flow.
+    response = await client.get(f"/api/repairs/issues/fix/{menu['flow_id']}")
+    step = await response.json()
+    assert step["step_id"] == "network_test_done"
+    menu = await _step(client, menu["flow_id"], {})
+    assert menu["type"] == "menu"
 
     # A battery camera cannot be power-cycled from here: the step only explains.
     step = await _step(client, menu["flow_id"], {"next_step_id": "restart_camera"})
@@ -394,6 +401,7 @@ async def test_the_fix_flow_puts_measured_causes_first_and_checks_again(
     blink_sim.world.set_signals(GARDEN, wifi_bars=4, wifi_dbm=-58)
     done = await _step(client, menu["flow_id"], {"next_step_id": "check_again"})
     assert done["type"] == "create_entry"
+    assert done["description"] == "healthy_again"
     await hass.async_block_till_done()
     assert issue(hass, own_entry, GARDEN) is None
     assert verdict(hass, GARDEN) == STATE_ON
