@@ -305,8 +305,7 @@ class CameraFixFlow(RepairsFlow):
                 progress_task=task,
                 description_placeholders={"name": self._camera_name()},
             )
-        cancelled = task is None or task.cancelled()
-        self._test_result = (None, "") if cancelled else task.result()  # type: ignore[union-attr]
+        self._test_result = (None, "") if task is None or task.cancelled() else task.result()
         self._test = None
         reading, _ = self._test_result
         if reading is None:
