@@ -258,8 +258,8 @@ async def test_a_finished_re_add_reloads_home_assistants_blink_only_when_the_use
     issue = issue_registry.async_get_issue(DOMAIN, re_add_issue_id(tracking_id))
     assert issue is not None
     assert issue.translation_key == "re_add_blink_reload"
-    notifications = _async_get_or_create_notifications(hass)
-    assert f"{DOMAIN}_re_add_{tracking_id}" in notifications
+    note = _async_get_or_create_notifications(hass)[f"{DOMAIN}_re_add_{tracking_id}"]
+    assert "sign in to Blink again" in note["message"]  # the risk, and how to reload later
 
     assert await async_setup_component(hass, "repairs", {})
     manager = repairs_flow_manager(hass)
