@@ -207,7 +207,11 @@ class HealthMonitor:
                 verdict = before.reported  # in between Blink polls: only recoveries count
             results[serial] = CameraHealth(diagnosis, verdict)
             self._transition(
-                serial, camera.name or serial, self.cameras.get(serial), results[serial]
+                serial,
+                camera.name or serial,
+                self.cameras.get(serial),
+                results[serial],
+                new_alarm=not before.unhealthy,
             )
         for serial in set(self._trackers) - set(results):
             del self._trackers[serial]  # gone from the account
@@ -226,19 +230,24 @@ class HealthMonitor:
 
     @callback
     def _transition(
-        self, serial: str, name: str, previous: CameraHealth | None, now: CameraHealth
+        self,
+        serial: str,
+        name: str,
+        previous: CameraHealth | None,
+        now: CameraHealth,
+        *,
+        new_alarm: bool,
     ) -> None:
         """Raise or clear the repair issue and the notification when the verdict changes.
 
-        Unknown changes nothing: it is neither an alarm nor a recovery.
+        Unknown changes nothing: it is neither an alarm nor a recovery. One alarm lasts until a
+        healthy evaluation (the stored hysteresis state remembers it across unknown stretches
+        and restarts), so it notifies once: a notification the user dismissed stays dismissed.
         """
         if now.verdict is Verdict.UNHEALTHY:
-            if previous is None:
-                # First look after a start with a stored alarm: show the issue again (issues
-                # do not outlive a restart), but it is no new transition, so no new notice.
-                self._raise(serial, name, now.diagnosis, notify=False)
-            elif previous.verdict is not Verdict.UNHEALTHY:
-                self._raise(serial, name, now.diagnosis)
+            if previous is None or previous.verdict is not Verdict.UNHEALTHY:
+                # Issues do not outlive a restart, so show it again; notify a new alarm only.
+                self._raise(serial, name, now.diagnosis, notify=new_alarm)
             elif previous.diagnosis.code != now.diagnosis.code:
                 self._raise(serial, name, now.diagnosis, notify=False)  # new cause, same alarm
         elif now.verdict in (Verdict.HEALTHY, Verdict.UNSUPPORTED):

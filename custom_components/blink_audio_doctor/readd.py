@@ -4,10 +4,12 @@ A re-add records the camera (serial, name, network, camera id, the settings we c
 fixable repair issue whose flow walks through "delete it in the Blink app -> restart it (through
 its smart plug when one is mapped) -> add it back", and watches the account for the camera's
 disappearance and for the return of the same serial (with a new camera id). It asks Blink at most
-once a minute, only while a re-add is open. When the camera is back it reloads HA's Blink entry
-(linked mode) so that its entities come back, resolves the issue, fires an event and leaves a
-notification. Entities are keyed by serial, so every entity id and its history stay as they were;
-`serials_being_re_added` tells the clean-up of gone devices to keep the camera's entities.
+once a minute, only while a re-add is open. When the camera is back it resolves the issue, fires
+an event and leaves a notification. It never reloads HA's Blink entry on its own (a reload may
+make Blink ask for the sign-in again): when that integration has no camera object for the
+re-added camera yet, the issue turns into a question whose fix flow reloads it only when the
+user chooses to. Entities are keyed by serial, so every entity id and its history stay as they
+were; `serials_being_re_added` tells the clean-up of gone devices to keep the camera's entities.
 """
 
 from __future__ import annotations
@@ -18,18 +20,19 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from blinkpy.camera import BlinkCameraMini, BlinkDoorbell
 from homeassistant.components import persistent_notification
-from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import (
     async_track_point_in_utc_time,
     async_track_time_interval,
 )
 from homeassistant.helpers.storage import Store
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
@@ -59,6 +62,7 @@ _STATES = (STATE_WAITING_FOR_DELETE, STATE_DELETED, STATE_NOT_SEEN)  # the first
 
 ISSUE_KEY_OPEN = "re_add_camera"
 ISSUE_KEY_NOT_SEEN = "re_add_not_seen"
+ISSUE_KEY_RELOAD = "re_add_blink_reload"  # back, but HA's Blink shows it only after a reload
 
 # blinkpy camera attributes worth recording before the camera is deleted (read, never written).
 _SETTINGS = ("motion_enabled", "network_id", "sync_module", "battery", "temperature")
@@ -142,6 +146,9 @@ class ReAddTracker:
         self._deadline_timers: dict[str, CALLBACK_TYPE] = {}
         self._pollers: dict[str, CALLBACK_TYPE] = {}
         self._last_ask: dict[str, float] = {}
+        # Finished re-adds whose camera HA's Blink integration shows only after a reload, with
+        # the camera as it came back. Not stored: a restart sets HA's Blink up anew with it.
+        self.reload_needed: dict[str, tuple[ReAdd, CameraSnapshot]] = {}
         self._unsub_stop: CALLBACK_TYPE | None = None
 
     async def async_start(self) -> None:
@@ -286,6 +293,11 @@ class ReAddTracker:
         """Compare Blink data with every open re-add of the entry."""
         if snapshot is None or not entry.runtime_data.account.last_update_success:
             return
+        for tracking_id, (record, back) in list(self.reload_needed.items()):
+            if record.entry_id == entry.entry_id and not self._blink_needs_reload(entry, back):
+                # HA's Blink was reloaded or restarted meanwhile
+                del self.reload_needed[tracking_id]
+                ir.async_delete_issue(self.hass, DOMAIN, re_add_issue_id(tracking_id))
         for record in [r for r in self.open.values() if r.entry_id == entry.entry_id]:
             camera = snapshot.cameras.get(record.serial)
             if camera is None:
@@ -307,23 +319,85 @@ class ReAddTracker:
             cancel()
         self._save_later()
         self._update_poller(entry.entry_id)
-        if entry.runtime_data.account.linked:
-            # HA's Blink integration only learns about a re-added camera when it reloads.
-            self.hass.config_entries.async_schedule_reload(entry.data[CONF_BLINK_ENTRY_ID])
+        reload_needed = self._blink_needs_reload(entry, camera)
+        if reload_needed:
+            self.reload_needed[record.tracking_id] = (record, camera)
+            self._raise_issue(record, ISSUE_KEY_RELOAD)
         else:
-            # Re-run the diagnosis on fresh data.
+            ir.async_delete_issue(self.hass, DOMAIN, re_add_issue_id(record.tracking_id))
+        if not entry.runtime_data.account.linked:
+            # Re-run the diagnosis on fresh data (linked mode's data is already fresh).
             self.hass.async_create_background_task(
                 entry.runtime_data.account.async_request_refresh(), f"{DOMAIN} re-add refresh"
             )
-        ir.async_delete_issue(self.hass, DOMAIN, re_add_issue_id(record.tracking_id))
         self._fire(record, "finished", outcome="completed", new_camera_id=camera.camera_id)
-        persistent_notification.async_create(
-            self.hass,
-            f"{record.name or 'The camera'} is back on the Blink account (camera id "
-            f"{camera.camera_id}). Its Home Assistant entities and history were kept.",
-            title="Blink camera re-added",
-            notification_id=_notification_id(record.tracking_id),
+        self._notify(
+            record,
+            "re_added_reload_notification" if reload_needed else "re_added_notification",
+            camera_id=camera.camera_id or "?",
         )
+
+    def _blink_needs_reload(
+        self, entry: BlinkAudioDoctorConfigEntry, camera: CameraSnapshot
+    ) -> bool:
+        """Whether HA's Blink integration lacks a camera object for this re-added camera.
+
+        blinkpy creates its camera objects when it sets up and refreshes each one by its camera
+        id, except Minis and doorbells, which it refreshes from the homescreen by name: only
+        those follow a new camera id without a reload of that integration.
+        """
+        if not entry.runtime_data.account.linked:
+            return False
+        try:
+            blink = linked_blink(self.hass, entry.data[CONF_BLINK_ENTRY_ID])
+        except SourceUnavailableError:
+            return False  # not running: it sets up anew, with the camera, when it comes back
+        return not any(
+            getattr(blink_camera, "serial", None) == camera.serial
+            and (
+                str(getattr(blink_camera, "camera_id", "")) == camera.camera_id
+                or (
+                    isinstance(blink_camera, BlinkCameraMini | BlinkDoorbell)
+                    and getattr(blink_camera, "name", None) == camera.name
+                )
+            )
+            for blink_camera in blink.cameras.values()
+        )
+
+    async def async_reload_blink(self, tracking_id: str) -> bool:
+        """Reload HA's Blink entry for a finished re-add, as the user chose; whether it loaded."""
+        record, _ = self.reload_needed.pop(tracking_id)
+        entry = self.hass.config_entries.async_get_entry(record.entry_id)
+        blink_entry_id = entry.data.get(CONF_BLINK_ENTRY_ID) if entry else None
+        if blink_entry_id is None:
+            return False
+        LOGGER.info("Reloading the Blink integration, as asked, to show the re-added camera")
+        await self.hass.config_entries.async_reload(blink_entry_id)
+        blink_entry = self.hass.config_entries.async_get_entry(blink_entry_id)
+        return blink_entry is not None and blink_entry.state is ConfigEntryState.LOADED
+
+    @callback
+    def _notify(self, record: ReAdd, key: str, **placeholders: str) -> None:
+        """Leave the re-add's notification, in Home Assistant's language."""
+
+        async def notify() -> None:
+            strings = await async_get_translations(
+                self.hass, self.hass.config.language, "exceptions", [DOMAIN]
+            )
+
+            def text(name: str) -> str:
+                return strings.get(f"component.{DOMAIN}.exceptions.{name}.message", name).format(
+                    name=record.name or record.serial[-4:], **placeholders
+                )
+
+            persistent_notification.async_create(
+                self.hass,
+                text(key),
+                text(f"{key}_title"),
+                notification_id=_notification_id(record.tracking_id),
+            )
+
+        self.hass.async_create_task(notify(), f"{DOMAIN} re-add notification", eager_start=True)
 
     @callback
     def _schedule_deadline(self, record: ReAdd) -> None:
@@ -337,14 +411,7 @@ class ReAddTracker:
             self._raise_issue(record)
             self._update_poller(record.entry_id)
             self._fire(record, "finished", outcome="timed_out")
-            persistent_notification.async_create(
-                self.hass,
-                f"{record.name or 'The camera'} has not come back on the Blink account yet. "
-                "Open Settings > Repairs to continue the re-add; it finishes by itself as soon "
-                "as the camera is back.",
-                title="Blink camera not seen yet",
-                notification_id=_notification_id(record.tracking_id),
-            )
+            self._notify(record, "re_add_not_seen_notification")
 
         self._deadline_timers[record.tracking_id] = async_track_point_in_utc_time(
             self.hass, timed_out, dt_util.utc_from_timestamp(record.deadline)
@@ -396,7 +463,11 @@ class ReAddTracker:
     # ------------------------------------------------------------------------ helpers
 
     @callback
-    def _raise_issue(self, record: ReAdd) -> None:
+    def _raise_issue(self, record: ReAdd, translation_key: str | None = None) -> None:
+        if translation_key is None:
+            translation_key = (
+                ISSUE_KEY_NOT_SEEN if record.state == STATE_NOT_SEEN else ISSUE_KEY_OPEN
+            )
         ir.async_create_issue(
             self.hass,
             DOMAIN,
@@ -404,9 +475,7 @@ class ReAddTracker:
             data={"tracking_id": record.tracking_id},
             is_fixable=True,
             severity=ir.IssueSeverity.WARNING,
-            translation_key=ISSUE_KEY_NOT_SEEN
-            if record.state == STATE_NOT_SEEN
-            else ISSUE_KEY_OPEN,
+            translation_key=translation_key,
             translation_placeholders={"name": record.name or "", "serial": record.serial},
         )
 
@@ -453,110 +522,3 @@ async def async_setup_re_adds(hass: HomeAssistant) -> ReAddTracker:
     hass.data[DATA_RE_ADDS] = tracker
     await tracker.async_start()
     return tracker
-
-
-# ------------------------------------------------------------------------------ repair flow
-
-
-class ReAddRepairFlow(RepairsFlow):
-    """The steps of a guided re-add: delete in the app, restart, add back, check."""
-
-    def __init__(self, tracking_id: str) -> None:
-        """Follow one re-add."""
-        super().__init__()
-        self.tracking_id = tracking_id
-
-    def _record(self) -> ReAdd | None:
-        return async_get_re_adds(self.hass).open.get(self.tracking_id)
-
-    def _placeholders(self, record: ReAdd) -> dict[str, str]:
-        return {"name": record.name or "", "serial": record.serial, "plug": record.plug or ""}
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
-        """Start at the first step the re-add has not passed."""
-        record = self._record()
-        if record is None:
-            return self.async_abort(reason="re_add_not_found")
-        if record.state == STATE_WAITING_FOR_DELETE:
-            return await self.async_step_delete()
-        return await self.async_step_add_back()
-
-    async def async_step_delete(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Delete the camera in the Blink app."""
-        record = self._record()
-        if record is None:
-            return self.async_abort(reason="re_add_not_found")
-        if user_input is not None:
-            if record.plug:
-                return await self.async_step_restart_plug()
-            return await self.async_step_restart_manual()
-        return self.async_show_form(
-            step_id="delete", description_placeholders=self._placeholders(record)
-        )
-
-    async def async_step_restart_plug(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Restart the camera through its smart plug."""
-        record = self._record()
-        if record is None:
-            return self.async_abort(reason="re_add_not_found")
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            # Imported here: services imports this module.
-            from .services import async_start_power_cycle  # noqa: PLC0415
-
-            try:
-                async_start_power_cycle(self.hass, record.entry_id, record.serial)
-            except HomeAssistantError:
-                errors["base"] = "power_cycle_refused"
-            else:
-                return await self.async_step_add_back()
-        return self.async_show_form(
-            step_id="restart_plug",
-            description_placeholders=self._placeholders(record),
-            errors=errors,
-        )
-
-    async def async_step_restart_manual(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Restart the camera by hand."""
-        record = self._record()
-        if record is None:
-            return self.async_abort(reason="re_add_not_found")
-        if user_input is not None:
-            return await self.async_step_add_back()
-        return self.async_show_form(
-            step_id="restart_manual", description_placeholders=self._placeholders(record)
-        )
-
-    async def async_step_add_back(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Add the camera back in the Blink app; submitting checks whether it is back."""
-        record = self._record()
-        if record is None:
-            return self.async_create_entry(data={})
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            if await async_get_re_adds(self.hass).async_check_now(self.tracking_id):
-                return self.async_create_entry(data={})
-            errors["base"] = "not_seen_yet"
-        return self.async_show_form(
-            step_id="add_back",
-            description_placeholders=self._placeholders(record),
-            errors=errors,
-        )
-
-
-def async_create_re_add_fix_flow(
-    hass: HomeAssistant,  # noqa: ARG001
-    issue_id: str,
-    data: dict[str, str | int | float | None] | None,
-) -> RepairsFlow:
-    """Fix flow of a re-add issue; `repairs.async_create_fix_flow` dispatches `re_add_*` here."""
-    tracking_id = str((data or {}).get("tracking_id") or issue_id.removeprefix(RE_ADD_ISSUE_PREFIX))
-    return ReAddRepairFlow(tracking_id)

@@ -4,25 +4,36 @@ The flow opens on a menu: the fix steps of what was measured on this camera come
 article's remaining steps in its order (hold Talk, microphone access, restart, internet speed,
 obstructions, re-add, reinstall), and "Check again". Where Home Assistant can act, the step offers
 it: power-cycle now (a smart plug is mapped), run a network test now, start the guided re-add.
+What takes time runs behind a progress step and ends on a step of its own that tells how it went;
+a camera that is healthy again ends the flow with that news.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import probatio as vol
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from .const import CONF_PLUGS, DOMAIN
+from .const import CONF_PLUGS, DOMAIN, EVENT_POWER_CYCLE
+from .coordinator import NetworkReading
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import supports_plug_power_cycle
 from .doctor.model import CameraSnapshot, Diagnosis, FixStep, Verdict
 from .doctor.rules import fix_order
 from .health import CameraHealth, describe_findings
-from .power_cycle import async_get_power_cycles
-from .readd import async_create_re_add_fix_flow, async_get_re_adds
+from .power_cycle import (
+    OUTCOME_INTERRUPTED,
+    OUTCOME_ONLINE,
+    OUTCOME_PLUG_FAILED_OFF,
+    OUTCOME_PLUG_FAILED_ON,
+)
+from .readd import async_get_re_adds
+from .readd_flow import async_create_re_add_fix_flow
+from .services import async_start_power_cycle
 
 CHECK_AGAIN = "check_again"
 ACTION_FIELD = {
@@ -30,6 +41,16 @@ ACTION_FIELD = {
     FixStep.INTERNET_SPEED: "run_network_test_now",
     FixStep.RE_ADD_CAMERA: "start_re_add_now",
 }
+POWER_CYCLING = "power_cycling"
+NETWORK_TESTING = "network_testing"
+# The step that tells how a power cycle went, by its outcome (anything else: still offline).
+CYCLE_RESULT_STEPS = {
+    OUTCOME_ONLINE: "power_cycle_online",
+    OUTCOME_INTERRUPTED: "power_cycle_interrupted",
+    OUTCOME_PLUG_FAILED_OFF: "power_cycle_plug_failed",
+    OUTCOME_PLUG_FAILED_ON: "power_cycle_plug_failed",
+}
+HEALTHY = (Verdict.HEALTHY, Verdict.UNSUPPORTED)
 
 
 class CameraFixFlow(RepairsFlow):
@@ -39,13 +60,18 @@ class CameraFixFlow(RepairsFlow):
         """Remember which camera of which entry."""
         self.entry_id = entry_id
         self.serial = serial
-        self._result: str = ""
+        self._cycle: asyncio.Task[dict[str, Any]] | None = None
+        self._cycle_result: dict[str, Any] = {}
+        self._test: asyncio.Task[tuple[NetworkReading | None, str]] | None = None
+        self._test_result: tuple[NetworkReading | None, str] = (None, "")
 
     # The menu -----------------------------------------------------------------------------
 
     async def async_step_init(self, user_input: dict[str, str] | None = None) -> RepairsFlowResult:
         """The menu: measured causes first, then the article's order, then "Check again"."""
         health = self._health()
+        if health is not None and health.verdict in HEALTHY:
+            return self._healthy_again()
         diagnosis = health.diagnosis if health else Diagnosis(Verdict.UNKNOWN)
         return self.async_show_menu(
             step_id="init",
@@ -66,17 +92,9 @@ class CameraFixFlow(RepairsFlow):
         if user_input is None:
             cameras = await entry.runtime_data.health.async_recheck(configs_of=[self.serial])
             health = cameras.get(self.serial)
-            if health is not None and health.verdict in (Verdict.HEALTHY, Verdict.UNSUPPORTED):
-                return self.async_create_entry(data={})
-            diagnosis = health.diagnosis if health else Diagnosis(Verdict.UNKNOWN)
-            return self.async_show_form(
-                step_id=CHECK_AGAIN,
-                data_schema=vol.Schema({}),
-                description_placeholders={
-                    "name": self._camera_name(),
-                    "findings": await describe_findings(self.hass, diagnosis),
-                },
-            )
+            if health is not None and health.verdict in HEALTHY:
+                return self._healthy_again()
+            return await self._remaining(CHECK_AGAIN)
         return await self.async_step_init()
 
     # The fix steps ------------------------------------------------------------------------
@@ -124,20 +142,22 @@ class CameraFixFlow(RepairsFlow):
         return await self._explain(FixStep.REINSTALL_APP, user_input)
 
     async def _explain(self, step: FixStep, user_input: dict[str, Any] | None) -> RepairsFlowResult:
-        """Show a fix in our own words with the measured values; do its action when asked."""
+        """Show a fix in our own words with the measured values; start its action when asked.
+
+        A refused action (a cooldown, an unavailable plug) is told on this same step.
+        """
         field = ACTION_FIELD.get(step, "")
         can_act = bool(field) and self._can_act(step)
         errors: dict[str, str] = {}
+        reason = ""
         if user_input is not None:
             if not (can_act and user_input.get(field)):
                 return await self.async_step_init()
             try:
-                self._result = await self._act(step)
+                return await self._act(step)
             except HomeAssistantError as err:
                 errors["base"] = "action_failed"
-                self._result = str(err)
-            else:
-                return await self.async_step_init()
+                reason = str(err)
         schema = vol.Schema({vol.Required(field, default=True): bool} if can_act else {})
         return self.async_show_form(
             step_id=step.value,
@@ -147,7 +167,7 @@ class CameraFixFlow(RepairsFlow):
                 "name": self._camera_name(),
                 "measured": self._measured(),
                 "serial": self.serial,
-                "result": self._result,
+                "result": reason,
             },
         )
 
@@ -164,19 +184,195 @@ class CameraFixFlow(RepairsFlow):
             )
         return True
 
-    async def _act(self, step: FixStep) -> str:
-        """Do what Home Assistant can do for this fix; return what happened, in short."""
+    async def _act(self, step: FixStep) -> RepairsFlowResult:
+        """Start what Home Assistant can do for this fix; raises HomeAssistantError if refused."""
         entry = self._entry()
         if entry is None:
             raise HomeAssistantError(translation_domain=DOMAIN, translation_key="entry_not_loaded")
-        if step is FixStep.INTERNET_SPEED:
-            reading = await entry.runtime_data.network.async_run_network_test()
-            return (
-                f"{reading.download_mbps} / {reading.upload_mbps} Mbit/s, {reading.latency_ms} ms"
-            )
         if step is FixStep.RESTART_CAMERA:
-            return await async_power_cycle_from_repair(self.hass, entry, self.serial)
-        return await async_start_re_add_from_repair(self.hass, entry, self.serial)
+            self._cycle = self._start_power_cycle(entry)
+            return await self.async_step_power_cycling()
+        if step is FixStep.INTERNET_SPEED:
+            self._test = self.hass.async_create_background_task(
+                _async_network_test(entry), f"{DOMAIN} repair network test"
+            )
+            return await self.async_step_network_testing()
+        await async_get_re_adds(self.hass).async_start_serial(entry, self.serial)
+        return self.async_abort(
+            reason="re_add_started", description_placeholders={"name": self._camera_name()}
+        )
+
+    # Power cycle --------------------------------------------------------------------------
+
+    def _start_power_cycle(self, entry: BlinkAudioDoctorConfigEntry) -> asyncio.Task[Any]:
+        """Start the cycle as the button does; the returned task ends with its outcome.
+
+        The cycle runs on its own: closing the dialog cancels only this wait, never the cycle.
+        """
+        plug = entry.options.get(CONF_PLUGS, {}).get(self.serial)
+        finished: asyncio.Future[dict[str, Any]] = self.hass.loop.create_future()
+
+        @callback
+        def heard(event: Event) -> None:
+            # One cycle per plug at a time: the next "finished" of this plug is ours.
+            data = event.data
+            if data.get("type") == "finished" and data.get("plug") == plug and not finished.done():
+                finished.set_result(dict(data))
+
+        unsub = self.hass.bus.async_listen(EVENT_POWER_CYCLE, heard)
+        try:
+            async_start_power_cycle(self.hass, self.entry_id, self.serial)
+        except HomeAssistantError:
+            unsub()
+            raise
+
+        async def outcome() -> dict[str, Any]:
+            try:
+                return await finished
+            finally:
+                unsub()
+
+        return self.hass.async_create_background_task(outcome(), f"{DOMAIN} repair power cycle")
+
+    async def async_step_power_cycling(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """The plug is off, then Blink is asked until the camera is online again."""
+        task = self._cycle
+        if task is not None and not task.done():
+            return self.async_show_progress(
+                step_id=POWER_CYCLING,
+                progress_action=POWER_CYCLING,
+                progress_task=task,
+                description_placeholders={"name": self._camera_name(), "plug": self._plug()},
+            )
+        self._cycle_result = task.result() if task is not None and not task.cancelled() else {}
+        self._cycle = None
+        outcome = self._cycle_result.get("outcome")
+        if outcome == OUTCOME_ONLINE and self._is_healthy():
+            return self.async_show_progress_done(next_step_id="power_cycle_healthy")
+        return self.async_show_progress_done(
+            next_step_id=CYCLE_RESULT_STEPS.get(str(outcome), "power_cycle_offline")
+        )
+
+    async def async_step_power_cycle_healthy(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Back online and healthy: the flow ends with that news."""
+        return self._healthy_again(
+            "back_online_healthy", seconds=self._seconds(), plug=self._plug()
+        )
+
+    async def async_step_power_cycle_online(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Back online, but something still stands in the way."""
+        return await self._result(user_input, "power_cycle_online", seconds=self._seconds())
+
+    async def async_step_power_cycle_offline(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """The plug cycled, but Blink did not report the camera online in time."""
+        return await self._result(user_input, "power_cycle_offline", plug=self._plug())
+
+    async def async_step_power_cycle_plug_failed(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """The plug did not switch."""
+        return await self._result(user_input, "power_cycle_plug_failed", plug=self._plug())
+
+    async def async_step_power_cycle_interrupted(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """An unload or a stop cut the cycle short (the plug was turned on first)."""
+        return await self._result(user_input, "power_cycle_interrupted", plug=self._plug())
+
+    def _seconds(self) -> str:
+        seconds = self._cycle_result.get("seconds_to_online")
+        return f"{seconds:.0f}" if isinstance(seconds, int | float) else "?"
+
+    # Network test -------------------------------------------------------------------------
+
+    async def async_step_network_testing(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Latency and speed are being measured."""
+        task = self._test
+        if task is not None and not task.done():
+            return self.async_show_progress(
+                step_id=NETWORK_TESTING,
+                progress_action=NETWORK_TESTING,
+                progress_task=task,
+                description_placeholders={"name": self._camera_name()},
+            )
+        self._test_result = (None, "") if task is None or task.cancelled() else task.result()
+        self._test = None
+        reading, _ = self._test_result
+        if reading is None:
+            return self.async_show_progress_done(next_step_id="network_test_failed")
+        if self._is_healthy():
+            return self.async_show_progress_done(next_step_id="network_test_healthy")
+        return self.async_show_progress_done(next_step_id="network_test_done")
+
+    async def async_step_network_test_healthy(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Measured, and the camera is healthy again: the flow ends with that news."""
+        return self._healthy_again()
+
+    async def async_step_network_test_done(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """The new figures, and what still stands in the way."""
+        return await self._result(user_input, "network_test_done", measured=self._measured())
+
+    async def async_step_network_test_failed(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """The test could not measure; the reason."""
+        return await self._result(user_input, "network_test_failed", reason=self._test_result[1])
+
+    # Results ------------------------------------------------------------------------------
+
+    async def _result(
+        self, user_input: dict[str, Any] | None, step_id: str, **placeholders: str
+    ) -> RepairsFlowResult:
+        """One action's own result; continuing goes back to the menu (or ends, if healthy)."""
+        if user_input is not None:
+            return await self.async_step_init()
+        return await self._remaining(step_id, **placeholders)
+
+    async def _remaining(self, step_id: str, **placeholders: str) -> RepairsFlowResult:
+        """A step that tells what was found, then what still stands in the way."""
+        health = self._health()
+        diagnosis = health.diagnosis if health else Diagnosis(Verdict.UNKNOWN)
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=vol.Schema({}),
+            description_placeholders={
+                "name": self._camera_name(),
+                "findings": await describe_findings(self.hass, diagnosis),
+                **placeholders,
+            },
+        )
+
+    def _healthy_again(
+        self, description: str = "healthy_again", **placeholders: str
+    ) -> RepairsFlowResult:
+        """End the flow: the camera is healthy again (the issue goes away with it)."""
+        return self.async_create_entry(
+            data={},
+            description=description,
+            description_placeholders={"name": self._camera_name(), **placeholders},
+        )
+
+    def _is_healthy(self) -> bool:
+        health = self._health()
+        return health is not None and health.verdict in HEALTHY
+
+    def _plug(self) -> str:
+        entry = self._entry()
+        return str(entry.options.get(CONF_PLUGS, {}).get(self.serial, "")) if entry else ""
 
     # Lookups ------------------------------------------------------------------------------
 
@@ -223,20 +419,14 @@ def _value(value: float | None) -> str:
     return "?" if value is None else f"{value:g}"
 
 
-async def async_power_cycle_from_repair(
-    hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry, serial: str
-) -> str:
-    """Power-cycle a camera by its plug, as the power_cycle action does with its defaults."""
-    result = await async_get_power_cycles(hass).async_power_cycle_serial(entry, serial)
-    return "online" if result.get("came_back_online") else "offline"
-
-
-async def async_start_re_add_from_repair(
-    hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry, serial: str
-) -> str:
-    """Start the guided re-add of a camera, as the re_add_camera action does."""
-    tracking = await async_get_re_adds(hass).async_start_serial(entry, serial)
-    return str(tracking.get("tracking_id", ""))
+async def _async_network_test(
+    entry: BlinkAudioDoctorConfigEntry,
+) -> tuple[NetworkReading | None, str]:
+    """Run the entry's network test; the reading, or None and why it failed."""
+    try:
+        return await entry.runtime_data.network.async_run_network_test(), ""
+    except HomeAssistantError as err:
+        return None, str(err)
 
 
 async def async_create_fix_flow(

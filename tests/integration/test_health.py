@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import persistent_notification
 from homeassistant.components.persistent_notification import _async_get_or_create_notifications
 from homeassistant.components.repairs import DOMAIN as REPAIRS_DOMAIN
 from homeassistant.config_entries import ConfigEntry
@@ -268,6 +269,42 @@ async def test_an_alarm_survives_a_restart_without_a_false_recovery_or_repeat(
     assert notification(hass, own_entry, GARDEN) is None  # no repeat for the same alarm
 
 
+async def test_a_dismissed_notification_stays_dismissed_when_a_reading_drops_out(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    any_entry: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await healthy_start(hass, any_entry)
+    blink_sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer)
+    assert verdict(hass, GARDEN) == STATE_OFF
+    assert notification(hass, any_entry, GARDEN) is not None
+    persistent_notification.async_dismiss(hass, notification_id(any_entry.entry_id, GARDEN))
+
+    # The camera stops reporting its Wi-Fi for a poll: the doctor cannot tell...
+    garden = blink_sim.world.cameras[GARDEN]
+    garden.wifi_bars, garden.wifi_dbm = None, -255
+    await next_poll(hass, freezer)
+    assert verdict(hass, GARDEN) == STATE_UNKNOWN
+    # ...then reports the same weak signal again: still the same alarm, no second notice.
+    blink_sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
+    await next_poll(hass, freezer)
+    assert verdict(hass, GARDEN) == STATE_OFF
+    assert issue(hass, any_entry, GARDEN) is not None
+    assert notification(hass, any_entry, GARDEN) is None
+
+    # Healthy again ends the alarm; the next one is news again.
+    blink_sim.world.set_signals(GARDEN, wifi_bars=4, wifi_dbm=-58)
+    await next_poll(hass, freezer)
+    assert verdict(hass, GARDEN) == STATE_ON
+    blink_sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer)
+    assert notification(hass, any_entry, GARDEN) is not None
+
+
 async def test_notifications_can_be_turned_off(
     hass: HomeAssistant,
     blink_sim: SimServer,
@@ -342,9 +379,16 @@ async def test_the_fix_flow_puts_measured_causes_first_and_checks_again(
     step = await _step(client, menu["flow_id"], {"next_step_id": "internet_speed"})
     assert [field["name"] for field in step["data_schema"]] == ["run_network_test_now"]
     blink_sim.world.clear_log()
-    menu = await _step(client, menu["flow_id"], {"run_network_test_now": True})
-    assert menu["type"] == "menu"
+    step = await _step(client, menu["flow_id"], {"run_network_test_now": True})
+    assert step["type"] == "progress"
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert blink_sim.world.endpoint_counts().get("probe_down", 0) >= 1
+    # As the frontend does when told the progress ended: fetch the flow.
+    response = await client.get(f"/api/repairs/issues/fix/{menu['flow_id']}")
+    step = await response.json()
+    assert step["step_id"] == "network_test_done"
+    menu = await _step(client, menu["flow_id"], {})
+    assert menu["type"] == "menu"
 
     # A battery camera cannot be power-cycled from here: the step only explains.
     step = await _step(client, menu["flow_id"], {"next_step_id": "restart_camera"})
@@ -362,6 +406,7 @@ async def test_the_fix_flow_puts_measured_causes_first_and_checks_again(
     blink_sim.world.set_signals(GARDEN, wifi_bars=4, wifi_dbm=-58)
     done = await _step(client, menu["flow_id"], {"next_step_id": "check_again"})
     assert done["type"] == "create_entry"
+    assert done["description"] == "healthy_again"
     await hass.async_block_till_done()
     assert issue(hass, own_entry, GARDEN) is None
     assert verdict(hass, GARDEN) == STATE_ON

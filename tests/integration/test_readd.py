@@ -22,10 +22,10 @@ from custom_components.blink_audio_doctor.const import CONF_MODE, DOMAIN, EVENT_
 from custom_components.blink_audio_doctor.readd import (
     STATE_DELETED,
     STORAGE_KEY,
-    async_create_re_add_fix_flow,
     async_get_re_adds,
     re_add_issue_id,
 )
+from custom_components.blink_audio_doctor.readd_flow import async_create_re_add_fix_flow
 
 from .power_helpers import (
     HALLWAY,
