@@ -213,6 +213,11 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
             translation_placeholders={"title": self.config_entry.title},
         )
 
+    async def async_read_configs_now(self, serials: Collection[str]) -> None:
+        """Re-read these Minis' and doorbells' configs now, into the current snapshot."""
+        await self.device_configs.async_read_now(serials)
+        self._configs_arrived()
+
     async def async_refresh_now(self, *, configs_of: Collection[str] = ()) -> None:
         """Fresh Blink data now, for a user who asked (check again, diagnostics, power cycle).
 
@@ -227,8 +232,7 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         """
         if self.own_session is not None:
             await self.async_refresh()  # refreshes our token first when it is about to expire
-            await self.device_configs.async_read_now(configs_of)
-            self._configs_arrived()
+            await self.async_read_configs_now(configs_of)
             return
         await self.device_configs.async_read_now(configs_of)
         blink_entry_id = self.config_entry.data[CONF_BLINK_ENTRY_ID]
@@ -250,26 +254,6 @@ class AccountCoordinator(DataUpdateCoordinator[AccountSnapshot]):
         self.async_set_updated_data(
             self._snapshot(_WithHomescreen(blink, homescreen), fetched_at, _last_refresh(blink))
         )
-
-    def longest_without_fresh_data(self) -> float:
-        """Seconds HA's Blink may go without refreshing (linked mode; 0 for own sign-in).
-
-        Linked mode gets fresh data only when HA's Blink refreshes: every poll of its
-        coordinator, and no more often than its blinkpy's refresh rate (its scan interval).
-        """
-        if self.own_session is not None:
-            return 0.0
-        blink_entry_id = self.config_entry.data[CONF_BLINK_ENTRY_ID]
-        try:
-            blink = linked_blink(self.hass, blink_entry_id)
-            core = linked_coordinator(self.hass, blink_entry_id)
-        except SourceUnavailableError:
-            return 0.0
-        interval = core.update_interval.total_seconds() if core.update_interval else 0.0
-        rate = getattr(blink, "refresh_rate", None)
-        if isinstance(rate, int | float) and not isinstance(rate, bool):
-            return max(interval, float(rate))
-        return interval
 
     @callback
     def async_follow_blink(self) -> None:

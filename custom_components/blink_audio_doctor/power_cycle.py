@@ -494,9 +494,7 @@ class PowerCycleManager:
         """Wait until Blink reports the device online; ask Blink at most every 31 s.
 
         Returns the seconds from plug-on to online, or None at time-out. Only data Blink gave
-        after the plug came back on counts (older data may still show the device online). In
-        linked mode HA's Blink refreshes on its own schedule, so the wait lasts until at least
-        one of its refreshes after plug-on, whatever the time-out.
+        after the plug came back on counts (older data may still show the device online).
         """
         request = cycle.request
         entry = self.hass.config_entries.async_get_entry(request.entry_id)
@@ -505,25 +503,28 @@ class PowerCycleManager:
         account = entry.runtime_data.account
         # Refreshes someone else asks for (HA's Blink polls, our own poll) count too.
         unsub = account.async_add_listener(cycle.waiter.wake)
-        deadline = on_at + max(
-            request.timeout, account.longest_without_fresh_data() + STATUS_POLL_SECONDS
-        )
+        deadline = on_at + request.timeout
         next_ask = on_at + STATUS_POLL_SECONDS
         try:
             while True:
                 if self._online_in(account.data, request.serial, since=on_at):
-                    return round(_now() - on_at, 3)
+                    break
                 now = _now()
                 if cycle.interrupted or now >= deadline:
                     return None
                 if now >= next_ask:
                     next_ask = now + STATUS_POLL_SECONDS
                     if await self._async_ask_blink(entry, request.serial, since=on_at):
-                        return round(_now() - on_at, 3)
+                        break
                     continue
                 await cycle.waiter.wait(min(next_ask, deadline) - now)
         finally:
             unsub()
+        seconds = round(_now() - on_at, 3)
+        # Back online: a Mini's or doorbell's signal comes from its config, read again now so
+        # the verdict after the restart rests on a reading from after it.
+        await account.async_read_configs_now([request.serial])
+        return seconds
 
     @staticmethod
     def _online_in(snapshot: AccountSnapshot | None, serial: str, *, since: float) -> bool:

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from blink_cloud_sim.server import SimServer
@@ -79,21 +80,57 @@ async def test_check_again_asks_blinks_own_integration_and_never_early(
     freezer: FrozenDateTimeFactory,
     linked_entry: ConfigEntry,
 ) -> None:
-    blink_sim.world.set_signals(GARDEN, wifi_dbm=-81)
+    blink_sim.world.set_signals(GARDEN, wifi_dbm=-81, wifi_bars=2)
     blink_sim.world.clear_log()
+    core = hass.config_entries.async_get_entry(linked_entry.data["blink_entry_id"])
+    assert core is not None
+    core_homescreen = core.runtime_data.api.homescreen
+    refreshed_at = linked_entry.runtime_data.account.data.taken_at
 
-    # HA's Blink refreshed moments ago and would not refresh yet: asking sends nothing.
+    # HA's Blink refreshed moments ago and would not refresh yet: one homescreen read with its
+    # sign-in as it is, nothing else, and its own data and tokens are left alone.
+    pressed_at = dt_util.utcnow()
     await press_check_again(hass, GARDEN)
-    assert blink_sim.world.endpoint_counts() == {}
+    assert blink_sim.world.endpoint_counts() == {"homescreen": 1}
+    assert core.runtime_data.api.homescreen is core_homescreen
+    assert state_of(hass, ours(hass, "sensor", GARDEN, "wifi_bars")) == "2"
+    camera = linked_entry.runtime_data.account.data.cameras[GARDEN]
+    assert camera.read_at("wifi_bars") >= pressed_at
+    # The dBm comes from the camera's config, which only HA's Blink's refresh reads: it keeps
+    # the time of that refresh, never the fresh homescreen's.
     assert state_of(hass, ours(hass, "sensor", GARDEN, "wifi_signal")) == "-58"
+    assert camera.read_at("wifi_dbm") == refreshed_at
 
     # Once HA's Blink would refresh, the press makes it refresh (its timer has not fired yet):
     # both integrations show the new reading together.
     freezer.tick(timedelta(seconds=301))
+    blink_sim.world.clear_log()
     await press_check_again(hass, GARDEN)
     assert blink_sim.world.endpoint_counts().get("homescreen") == 1
     assert state_of(hass, ours(hass, "sensor", GARDEN, "wifi_signal")) == "-81"
     assert state_of(hass, blink_wifi_sensor(hass, GARDEN)) == "-81"
+
+
+async def test_a_refused_check_again_keeps_the_last_refresh_and_blinks_sign_in(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    linked_entry: ConfigEntry,
+) -> None:
+    core = hass.config_entries.async_get_entry(linked_entry.data["blink_entry_id"])
+    assert core is not None
+    core_data = dict(core.data)
+    snapshot = linked_entry.runtime_data.account.data
+    blink_sim.world.set_signals(GARDEN, wifi_bars=2)
+    for status in (401, 429, 500):
+        blink_sim.world.clear_log()
+        blink_sim.world.inject_fault("homescreen", status=status, count=1)
+        await press_check_again(hass, GARDEN)
+        # Refused: no fresh reading, nothing renewed, HA's Blink untouched.
+        assert blink_sim.world.endpoint_counts() == {"homescreen": 1}
+        assert linked_entry.runtime_data.account.data.taken_at == snapshot.taken_at
+        assert state_of(hass, ours(hass, "sensor", GARDEN, "wifi_bars")) == "4"
+        assert core.state is ConfigEntryState.LOADED
+        assert dict(core.data) == core_data
 
 
 async def test_an_error_answer_is_not_taken_for_data(

@@ -18,7 +18,7 @@ from homeassistant.setup import async_setup_component
 
 from blink_cloud_sim.server import SimServer
 from custom_components.blink_audio_doctor import async_remove_config_entry_device
-from custom_components.blink_audio_doctor.const import CONF_MODE, DOMAIN, EVENT_RE_ADD, MODE_LINKED
+from custom_components.blink_audio_doctor.const import DOMAIN, EVENT_RE_ADD
 from custom_components.blink_audio_doctor.readd import (
     STATE_DELETED,
     STORAGE_KEY,
@@ -102,14 +102,14 @@ async def test_guided_re_add_end_to_end(
     old_id = tracker.open[tracking_id].camera_id
     assert old_id == "6000002"
 
-    # Own sign-in asks Blink every minute; linked mode sees what HA's Blink polls (every 5 min).
-    wait = 301 if any_entry.data[CONF_MODE] == MODE_LINKED else 61
+    # Blink is asked every minute, in both modes (linked: with HA's Blink's sign-in as it is).
+    wait = 61
     blink_sim.world.delete_camera(HALLWAY)
     blink_sim.world.clear_log()
     await tick(hass, freezer, wait)
     assert tracker.open[tracking_id].state == STATE_DELETED
     assert entities_of(hass, HALLWAY) == before  # kept while the camera is away
-    # Asked Blink once in that time, not more.
+    # Asked Blink once in that minute, not more.
     assert blink_sim.world.endpoint_counts().get("homescreen", 0) == 1
 
     new_id = blink_sim.world.add_camera_back(HALLWAY)

@@ -30,6 +30,7 @@ from .power_helpers import (
     HALLWAY,
     async_map_plugs,
     async_setup_plugs,
+    our_entity,
     settle,
     start,
     tick,
@@ -44,6 +45,16 @@ from .test_readd import start_re_add
 def blink_sim_clock() -> Callable[[], float]:
     """Boots complete as simulated time passes."""
     return world_clock
+
+
+@pytest.fixture(autouse=True)
+def minis_report_wifi(blink_sim: SimServer) -> None:
+    """The Hallway Mini's config carries its Wi-Fi in bars, as the one published sample does.
+
+    Blink's homescreen has no Wi-Fi for Minis; without a config reading a Mini's weak Wi-Fi
+    cannot be seen (tests/integration/test_device_configs.py covers both shapes).
+    """
+    blink_sim.world.set_device_config(HALLWAY, config_wifi="wifi")
 
 
 async def open_fix_flow(
@@ -64,6 +75,9 @@ async def weak_wifi(
 ) -> None:
     """A camera whose weak Wi-Fi has been measured twice: its issue is open."""
     sim.world.set_signals(serial, wifi_bars=1, wifi_dbm=-82)
+    # A Mini's Wi-Fi comes from its config, read every 30 minutes or when someone asks.
+    button = our_entity(hass, "button", serial, "run_diagnostics")
+    await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
     await next_poll(hass, freezer)
     await next_poll(hass, freezer)
 
