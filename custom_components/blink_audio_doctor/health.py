@@ -323,7 +323,8 @@ def _cause(strings: dict[str, str], diagnosis: Diagnosis) -> str:
 async def describe_findings(hass: HomeAssistant, diagnosis: Diagnosis) -> str:
     """Every measured cause (or what is missing), one per line, in the user's language."""
     strings = await _strings(hass)
-    findings = diagnosis.failing or diagnosis.missing
+    # A reading Blink never sends for the model is said plainly, after what was measured.
+    findings = (diagnosis.failing or diagnosis.missing) + diagnosis.not_reported
     if not findings:
         return _string(strings, f"cause_{diagnosis.code}", diagnosis.code)
     return "\n".join(f"- {_finding_text(strings, finding)}" for finding in findings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -349,8 +350,23 @@ class DiagnosisSensor(CameraHealthEntity, SensorEntity):
         """Describe the sensor."""
         super().__init__(coordinator, serial, DIAGNOSIS.key)
 
+    # The findings change with every evaluation (their ages); the recorder keeps the state only.
+    _unrecorded_attributes = frozenset({"findings"})
+
     @property
     def native_value(self) -> str | None:
         """The diagnosis code of the newest evaluation."""
         health = self.health
         return None if health is None else health.diagnosis.code
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Every finding behind the diagnosis, with its reading's value, threshold and time.
+
+        A reading Blink never sends for the model (a Mini's Wi-Fi) is a finding of its own
+        (`wifi_not_reported`), so a dashboard can say so instead of showing an empty value.
+        """
+        health = self.health
+        if health is None:
+            return None
+        return {"findings": [finding.to_dict() for finding in health.diagnosis.findings]}

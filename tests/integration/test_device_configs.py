@@ -283,3 +283,26 @@ def test_only_devices_with_serial_network_and_id_are_read() -> None:
     }
 
     assert config_targets(homescreen) == [ConfigTarget("DOOR", "doorbells", "1", "4")]
+
+
+@pytest.mark.parametrize("mode", ["linked", "own"])
+async def test_a_mini_whose_config_has_no_wifi_says_so_and_is_still_judged(
+    hass: HomeAssistant, blink_sim: SimServer, freezer: FrozenDateTimeFactory, mode: str
+) -> None:
+    # The default Mini config carries no Wi-Fi field at all.
+    await setup_mode(hass, blink_sim, mode)
+    await minutes_pass(hass, freezer, 10)
+
+    assert entity_id(hass, "sensor", HALLWAY, "wifi_signal") is None
+    assert state(hass, "binary_sensor", HALLWAY, "two_way_audio") == "on"
+    diagnosis = hass.states.get(entity_id(hass, "sensor", HALLWAY, "diagnosis"))
+    assert diagnosis is not None
+    assert diagnosis.state == "ok"
+    findings = {finding["code"]: finding for finding in diagnosis.attributes["findings"]}
+    assert findings["wifi_not_reported"]["kind"] == "not_reported"
+    # Each other finding says when its reading was taken.
+    assert all(f["read_at"] for f in findings.values() if f["kind"] != "not_reported")
+    # The doorbell's Wi-Fi comes from its config: no such finding there.
+    doorbell = hass.states.get(entity_id(hass, "sensor", FRONT_DOOR, "diagnosis"))
+    assert doorbell is not None
+    assert "wifi_not_reported" not in {f["code"] for f in doorbell.attributes["findings"]}
