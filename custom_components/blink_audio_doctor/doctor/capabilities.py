@@ -334,7 +334,7 @@ def supports_plug_power_cycle(product_type: object) -> bool:
     return capability is not None and capability.plug_power_cycle
 
 
-_SYNC_MODULE_CAMERA_FIELDS = frozenset({"wifi_dbm", "sync_link_bars", "sync_link_dbm"})
+_SYNC_MODULE_CAMERA_FIELDS = frozenset({"wifi_dbm", "wifi_bars", "sync_link_bars", "sync_link_dbm"})
 
 
 def camera_can_report(camera: CameraSnapshot, field: str) -> bool:
@@ -344,8 +344,9 @@ def camera_can_report(camera: CameraSnapshot, field: str) -> bool:
     only, never on the current value:
 
     * ``battery_state``: battery-powered models.
-    * ``wifi_dbm``, ``sync_link_bars``, ``sync_link_dbm``: sync-module cameras (config
-      ``wifi_strength``, ``signals.lfr``, ``lfr_strength``).
+    * ``wifi_dbm``, ``wifi_bars``, ``sync_link_bars``, ``sync_link_dbm``: sync-module cameras
+      (config ``wifi_strength``, homescreen ``signals.wifi`` and ``signals.lfr``,
+      ``lfr_strength``); Blink's homescreen has no signals for Minis and doorbells.
 
     A doorbell's or Mini's dBm comes from a config response that may or may not carry it
     (``wifi_rssi``, ``lfr_rssi``, an unpublished Mini shape), so this returns ``False`` for
