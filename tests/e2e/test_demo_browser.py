@@ -11,6 +11,7 @@ BLINK_DOCTOR_SCREENSHOTS=docs/images. Run by scripts/test; alone:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import selectors
@@ -18,8 +19,11 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect, sync_playwright
@@ -41,6 +45,8 @@ IMAGES = REPO / os.environ.get("BLINK_DOCTOR_SCREENSHOTS", "build/screenshots")
 DEMO_START_TIMEOUT = 600  # the first run on a fresh machine installs Home Assistant
 UI_TIMEOUT_MS = 30_000
 POWER_CYCLE_TIMEOUT_MS = 180_000  # 10 s off, 15 s boot, Blink asked every 30 s
+RE_ADD_TIMEOUT_MS = 180_000  # the guided re-add asks Blink every minute
+BACKYARD = "G8T20000OUTDEM01"  # the demo's Outdoor camera (blink_cloud_sim/scenarios/demo.yaml)
 
 expect.set_options(timeout=UI_TIMEOUT_MS)
 
@@ -55,9 +61,17 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Demo:
+    """The running demo: Home Assistant's address and the Blink cloud simulator's."""
+
+    url: str
+    sim_url: str
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo, headless, on a free port with a fresh state; yields its base URL."""
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """The demo, headless, on a free port with a fresh state."""
     port = _free_port()
     state = tmp_path_factory.mktemp("demo-state")
     proc = subprocess.Popen(  # noqa: S603 - the repository's own script
@@ -86,7 +100,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             output.append(line)
             if "] ready in " in line:
                 break
-        yield f"http://127.0.0.1:{port}"
+        sim_urls = [m.group(1) for ln in output if (m := re.search(r"simulator on (\S+)", ln))]
+        assert sim_urls, "the demo did not say where its Blink cloud simulator runs"
+        yield Demo(f"http://127.0.0.1:{port}", sim_urls[0])
     finally:
         selector.close()
         _stop(proc)
@@ -163,10 +179,50 @@ def _screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(IMAGES / name))
 
 
-def test_demo_in_the_browser(demo: str, browser: BrowserContext) -> None:
-    """Dashboard verdicts, the repairs list, and the Mini brought back by its fix flow."""
+def _sim(sim_url: str, name: str, **kwargs: Any) -> Any:
+    """The simulator's control API: what a person does in the Blink app."""
+    request = urllib.request.Request(  # noqa: S310 - the demo's own simulator on the loopback
+        f"{sim_url}/_sim/{name}",
+        data=json.dumps(kwargs).encode() if kwargs else None,
+        headers={"Content-Type": "application/json"},
+        method="POST" if kwargs else "GET",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return json.loads(response.read())["result"]
+
+
+def _hass(page: Page, script: str) -> Any:
+    """Run `script` with the frontend's signed-in `hass` object (as the UI itself does)."""
+    return page.evaluate(
+        f"async () => {{ const hass = document.querySelector('home-assistant').hass; {script} }}"
+    )
+
+
+def _our_entities(page: Page, device_name: str) -> list[str]:
+    return sorted(
+        _hass(
+            page,
+            "return Object.values(hass.entities).filter((e) => e.platform === "
+            "'blink_audio_doctor' && e.device_id && hass.devices[e.device_id].name === "
+            f"'{device_name}').map((e) => e.entity_id);",
+        )
+    )
+
+
+def _blink_entry_state(page: Page) -> str:
+    return str(
+        _hass(
+            page,
+            "const entries = await hass.callWS({type: 'config_entries/get', domain: 'blink'});"
+            " return entries[0].state;",
+        )
+    )
+
+
+def test_demo_in_the_browser(demo: Demo, browser: BrowserContext) -> None:
+    """Dashboard, repairs, the Mini brought back by its fix flow, the Backyard re-added."""
     page = browser.pages[0] if browser.pages else browser.new_page()
-    _sign_in(page, f"{demo}/blink-audio-doctor")
+    _sign_in(page, f"{demo.url}/blink-audio-doctor")
 
     # The dashboard: the three cameras with their verdicts.
     _expect_camera(page, "Front Door", healthy="Likely works", diagnosis="OK", online="Connected")
@@ -194,7 +250,7 @@ def test_demo_in_the_browser(demo: str, browser: BrowserContext) -> None:
     _screenshot(page, "dashboard.png")
 
     # Settings > Repairs lists the Mini and the Outdoor camera.
-    page.goto(f"{demo}/config/repairs")
+    page.goto(f"{demo.url}/config/repairs")
     living_room = page.get_by_text("Living Room: two-way audio likely broken")
     expect(living_room).to_be_visible()
     expect(page.get_by_text("Backyard: two-way audio likely broken")).to_be_visible()
@@ -220,9 +276,42 @@ def test_demo_in_the_browser(demo: str, browser: BrowserContext) -> None:
     page.get_by_role("button", name="Finish").click()
 
     # The Mini is back: online, two-way audio healthy, and its repair gone.
-    page.goto(f"{demo}/blink-audio-doctor")
+    page.goto(f"{demo.url}/blink-audio-doctor")
     _expect_camera(page, "Living Room", healthy="Likely works", diagnosis="OK", online="Connected")
     _screenshot(page, "dashboard_recovered.png")
-    page.goto(f"{demo}/config/repairs")
+    page.goto(f"{demo.url}/config/repairs")
     expect(page.get_by_text("Backyard: two-way audio likely broken")).to_be_visible()
     expect(page.get_by_text("Living Room: two-way audio likely broken")).to_have_count(0)
+
+    _re_add_backyard(page, demo)
+
+
+def _re_add_backyard(page: Page, demo: Demo) -> None:
+    """A guided re-add of the Backyard camera; the Blink app's part is played by the simulator.
+
+    HA's Blink stays loaded throughout (never reloaded or re-authenticated by us) and our
+    entities keep their ids.
+    """
+    entities = _our_entities(page, "Backyard")
+    assert "binary_sensor.backyard_two_way_audio_healthy" in entities
+    _hass(
+        page,
+        "await hass.callService('blink_audio_doctor', 're_add_camera', {}, "
+        "{entity_id: 'binary_sensor.backyard_two_way_audio_healthy'});",
+    )
+    expect(page.get_by_text("Re-add Backyard to your Blink account")).to_be_visible()
+    asked = _sim(demo.sim_url, "endpoint_counts").get("homescreen", 0)
+    _sim(demo.sim_url, "delete_camera", serial=BACKYARD)
+    deadline = time.monotonic() + RE_ADD_TIMEOUT_MS / 1000
+    while _sim(demo.sim_url, "endpoint_counts").get("homescreen", 0) <= asked:
+        assert time.monotonic() < deadline, "nobody asked Blink after the camera was deleted"
+        time.sleep(2)
+    time.sleep(2)  # the answer that lacks the camera is read
+    _sim(demo.sim_url, "add_camera_back", serial=BACKYARD)
+    expect(
+        page.get_by_text("Backyard is back: the Blink integration shows it after a reload")
+    ).to_be_visible(timeout=RE_ADD_TIMEOUT_MS)
+    expect(page.get_by_text("Re-add Backyard to your Blink account")).to_have_count(0)
+    _screenshot(page, "repairs_re_added.png")
+    assert _blink_entry_state(page) == "loaded"
+    assert _our_entities(page, "Backyard") == entities
