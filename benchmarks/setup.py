@@ -2,7 +2,7 @@
 
 Also records `memory_mb_50_cameras` (what our integration adds to HA's resident memory with 50
 cameras) for `scripts/bench memory`, which judges it from the same run. Exits 1 after printing
-when ours takes longer than the goal at any size (BLINK_DOCTOR_GOAL_SETUP_S, default 2 s).
+when ours takes longer than the goal at any size (BLINK_DOCTOR_GOAL_SETUP_S, default 5 s).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 from benchmarks.ha_runner import run_measurement
 from benchmarks.outcome import LOCAL, emit, goal
 
-GOAL_SETUP_S = 2.0
+GOAL_SETUP_S = 5.0
 MEMORY_RAW = LOCAL / "memory.raw.json"
 
 
