@@ -298,7 +298,7 @@ async def measure() -> dict[str, Any]:
 
 
 def main() -> int:
-    """Run, print the JSON line, save it."""
+    """Run, save and print the JSON line; 1 unless every trial ends with the plug on."""
     result = asyncio.run(measure())
     missed = [
         f"every trial's {key}"
