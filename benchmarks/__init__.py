@@ -1,1 +1,1 @@
-"""Measured benchmarks; each prints its result as JSON and writes it under results/."""
+"""Measured benchmarks; each prints its result as JSON and saves it (see benchmarks/outcome.py)."""

@@ -1,22 +1,23 @@
-"""Diagnosis time for 1000 cameras (DESIGN section 11).
+"""Diagnosis time for 1000 cameras.
 
 Evaluates ``diagnose`` for 1000 cameras of every family in a mix of healthy, unhealthy and
-unknown states, several times, and reports the median run. Run it with
-``scripts/run python -m benchmarks.diagnosis``; the last line printed is the JSON result, which
-is also written to ``benchmarks/results/diagnosis.json``.
+unknown states, several times, and reports the median run. Run it with ``scripts/bench
+diagnosis``; the last line printed is the JSON result (saved as diagnosis.json, see
+benchmarks/outcome.py). Exits 1 after printing when the median exceeds the budget
+(BLINK_DOCTOR_GOAL_DIAGNOSIS_MS, default 20 ms).
 """
 
 from __future__ import annotations
 
-import json
 import platform
 import random
 import statistics
+import sys
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
+from benchmarks.outcome import emit, goal
 from custom_components.blink_audio_doctor.doctor.hysteresis import HealthTracker, advance
 from custom_components.blink_audio_doctor.doctor.model import (
     CameraSnapshot,
@@ -30,7 +31,6 @@ from custom_components.blink_audio_doctor.doctor.rules import diagnose
 CAMERAS = 1000
 RUNS = 25
 BUDGET_MS = 20.0
-RESULT = Path(__file__).parent / "results" / "diagnosis.json"
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 TYPES = ("catalina", "xt2", "owl", "lotus", "superior", "white", "sedona")
@@ -74,8 +74,9 @@ def run_once(cases: list[Case], network: NetworkMetrics, thresholds: Thresholds)
     return (time.perf_counter_ns() - start) / 1e6
 
 
-def main() -> None:
-    """Run the benchmark, print and store its JSON result."""
+def main() -> int:
+    """Run the benchmark, print and store its JSON result; 1 when over budget."""
+    budget_ms = goal("diagnosis_ms", BUDGET_MS)
     rng = random.Random(20261102)
     cases = build_cases(rng)
     network = NetworkMetrics(
@@ -97,8 +98,8 @@ def main() -> None:
     median = statistics.median(runs)
     result = {
         "diagnosis_ms_1000_cameras": round(median, 3),
-        "budget_ms": BUDGET_MS,
-        "within_budget": median < BUDGET_MS,
+        "budget_ms": budget_ms,
+        "within_budget": median < budget_ms,
         "runs": RUNS,
         "min_ms": round(min(runs), 3),
         "max_ms": round(max(runs), 3),
@@ -107,11 +108,9 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
-    RESULT.parent.mkdir(parents=True, exist_ok=True)
-    RESULT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"diagnose x {CAMERAS}: median {median:.3f} ms over {RUNS} runs")
-    print(json.dumps(result))
+    return emit("diagnosis", result, missed=[] if median < budget_ms else ["diagnosis_ms"])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

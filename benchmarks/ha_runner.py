@@ -1,7 +1,7 @@
 """Runs a measurement that needs Home Assistant under its test plugin, like the tests do.
 
 The measurement is a pytest file (benchmarks/ha_*.py) that writes its JSON result to the path in
-$BENCH_OUTPUT; this prints that result as one line and saves it under benchmarks/results/.
+$BENCH_OUTPUT; this reads that result back for the benchmark to judge against its goals.
 """
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
+from typing import Any
 
-RESULTS = Path(__file__).parent / "results"
+from benchmarks.outcome import LOCAL
 
 
-def run_measurement(measurement: str, result_name: str) -> int:
-    """Run benchmarks/<measurement> and print its result; non-zero when it failed."""
-    RESULTS.mkdir(exist_ok=True)
-    output = RESULTS / f"{result_name}.json"
+def run_measurement(measurement: str, raw_name: str) -> dict[str, Any] | None:
+    """Run benchmarks/<measurement>; its raw result, or None (after saying so) when it failed."""
+    LOCAL.mkdir(parents=True, exist_ok=True)
+    output = LOCAL / f"{raw_name}.raw.json"
     output.unlink(missing_ok=True)
     run = subprocess.run(  # noqa: S603 - our own pytest on our own file
         [
@@ -36,6 +36,7 @@ def run_measurement(measurement: str, result_name: str) -> int:
     )
     if run.returncode != 0 or not output.exists():
         print(json.dumps({"error": "measurement failed"}))
-        return 1
-    print(json.dumps(json.loads(output.read_text())))
-    return 0
+        return None
+    result: dict[str, Any] = json.loads(output.read_text())
+    output.unlink()
+    return result

@@ -12,8 +12,8 @@ that powers the simulated Living Room Mini).
   and its stored record cleared by the time the process has exited (before any restart)?
 
 Prints as its last line one JSON object with `trials`, `plug_on_after_restart`,
-`graceful_trials` and `plug_on_after_graceful_stop`; saved to benchmarks/results/
-restart_safety.json. Exits non-zero (after printing) unless every trial ends with the plug on.
+`graceful_trials` and `plug_on_after_graceful_stop`; saved as restart_safety.json (see
+benchmarks/outcome.py). Exits non-zero (after printing) unless every trial ends with the plug on.
 """
 
 from __future__ import annotations
@@ -37,13 +37,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts/lib"))
 import demo  # noqa: E402
 
+from benchmarks.outcome import emit  # noqa: E402
 from blink_cloud_sim.server import SimServer  # noqa: E402
 from blink_cloud_sim.world import World  # noqa: E402
 
 TRIALS = 20
 OFF_SECONDS = 20
 PLUG_ON_WITHIN = 60.0
-RESULTS = REPO / "benchmarks/results"
 STORE = "blink_audio_doctor.power_cycle"
 RE_ADD_STORE = "blink_audio_doctor.re_add"
 DOMAIN = "blink_audio_doctor"
@@ -298,17 +298,18 @@ async def measure() -> dict[str, Any]:
 
 
 def main() -> int:
-    """Run, print the JSON line, save it."""
+    """Run, save and print the JSON line; 1 unless every trial ends with the plug on."""
     result = asyncio.run(measure())
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "restart_safety.json").write_text(json.dumps(result) + "\n")
-    print(json.dumps(result))
-    ok = (
-        result["plug_on_after_restart"] == result["trials"]
-        and result["plug_on_after_graceful_stop"] == result["graceful_trials"]
-        and result["record_cleared_after_graceful_stop"] == result["graceful_trials"]
-    )
-    return 0 if ok else 1
+    missed = [
+        f"every trial's {key}"
+        for key, trials in (
+            ("plug_on_after_restart", "trials"),
+            ("plug_on_after_graceful_stop", "graceful_trials"),
+            ("record_cleared_after_graceful_stop", "graceful_trials"),
+        )
+        if result[key] != result[trials]
+    ]
+    return emit("restart_safety", result, missed=missed)
 
 
 if __name__ == "__main__":

@@ -1,21 +1,21 @@
-"""Collects the saved result of every benchmark into benchmarks/results/summary.json."""
+"""Collects the saved result of every benchmark into summary.json beside them."""
 
 from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
-RESULTS = Path(__file__).parent / "results"
+from benchmarks.outcome import results_dir
 
 
 def main(names: list[str]) -> None:
     """Merge each named benchmark's result file and print the summary as one JSON line."""
+    folder = results_dir()
     summary: dict[str, object] = {}
     for name in names:
-        path = RESULTS / f"{name.replace('-', '_')}.json"
+        path = folder / f"{name.replace('-', '_')}.json"
         summary[name] = json.loads(path.read_text()) if path.exists() else {"missing": True}
-    (RESULTS / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary))
 
 
