@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +75,71 @@ def test_every_diagnosis_and_finding_code_has_a_cause_text() -> None:
     )
     # Every model with a speaker is judged now: no text for an unknown model remains.
     assert "exceptions.cause_unknown_model.message" not in english
+
+
+# The offline check that scripts/lint and scripts/test run (hassfest's rules that need no network).
+_SPEC = importlib.util.spec_from_file_location(
+    "check_translations", Path(__file__).parents[2] / "scripts/lib/check_translations.py"
+)
+assert _SPEC is not None
+assert _SPEC.loader is not None
+check_translations = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(check_translations)
+INTEGRATION = TRANSLATIONS.parent
+
+
+@pytest.fixture
+def integration_copy(tmp_path: Path) -> Path:
+    """A copy of the integration whose texts and icons a test may break."""
+    return Path(shutil.copytree(INTEGRATION, tmp_path / "blink_audio_doctor"))
+
+
+def edit_json(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def test_offline_check_passes_on_the_integration() -> None:
+    assert check_translations.check(INTEGRATION, check_translations.enum_sensor_options()) == []
+
+
+def test_offline_check_catches_a_fix_flow_issue_with_a_description(integration_copy: Path) -> None:
+    def describe(data: dict[str, Any]) -> None:
+        data["issues"]["re_add_camera"]["description"] = "A guided re-add of {name} is open."
+
+    edit_json(integration_copy / "translations/en.json", describe)
+    errors = check_translations.check(integration_copy, check_translations.enum_sensor_options())
+    assert errors == [
+        (
+            "en: issues.re_add_camera: an issue with a fix_flow must not have a description "
+            "(put the text in the fix flow's step)"
+        )
+    ]
+
+
+def test_offline_check_catches_a_missing_state_icon_and_a_missing_text(
+    integration_copy: Path,
+) -> None:
+    def drop_icon(data: dict[str, Any]) -> None:
+        del data["entity"]["sensor"]["diagnosis"]["state"]["battery_low"]
+
+    def drop_text(data: dict[str, Any]) -> None:
+        del data["exceptions"]["cooldown_active"]
+
+    edit_json(integration_copy / "icons.json", drop_icon)
+    edit_json(integration_copy / "translations/fr.json", drop_text)
+    errors = check_translations.check(integration_copy, check_translations.enum_sensor_options())
+    assert errors == [
+        "icons.json: entity.sensor.diagnosis.state.battery_low: missing (an enum sensor state)",
+        "fr: exceptions.cooldown_active: used in the code but not translated",
+    ]
+
+
+def test_every_diagnosis_state_has_an_icon() -> None:
+    icons = json.loads((INTEGRATION / "icons.json").read_text(encoding="utf-8"))
+    diagnosis = icons["entity"]["sensor"]["diagnosis"]
+    assert check_translations.enum_sensor_options()["diagnosis"] == list(ALL_DIAGNOSIS_CODES)
+    assert sorted(set(ALL_DIAGNOSIS_CODES) - set(diagnosis["state"])) == []
+    # A state icon equal to the default would be dropped by hassfest; each one says something.
+    assert diagnosis["default"] not in diagnosis["state"].values()
