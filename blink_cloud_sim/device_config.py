@@ -13,7 +13,8 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .world import Camera, World
+    from .model import Camera
+    from .world import World
 
 CONFIG_UPDATED_AT = "2024-01-01T00:00:00+00:00"
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .world import SyncModule, World
+    from .model import SyncModule
+    from .world import World
 
 MANIFEST_VERSION = "1.0"
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .world import Account, Camera, Network, SyncModule, World, iso
+from .model import iso
 
 if TYPE_CHECKING:
-    from .world import Command
+    from .model import Account, Camera, Command, Network, SyncModule
+    from .world import World
 
 CREATED_AT = "2024-01-01T00:00:00+00:00"
 
