@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .model import SimError
@@ -37,15 +37,7 @@ class Fault:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-friendly description."""
-        return {
-            "endpoint": self.endpoint,
-            "status": self.status,
-            "delay": self.delay,
-            "timeout": self.timeout,
-            "malformed": self.malformed,
-            "count": self.count,
-            "hits": self.hits,
-        }
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.repr}
 
 
 class FaultInjection:
@@ -68,7 +60,7 @@ class FaultInjection:
         """Make requests to an endpoint fail.
 
         Args:
-            endpoint: An endpoint name (see `server.ENDPOINTS`) or a regex searched in the path.
+            endpoint: An endpoint name (see `endpoints.ENDPOINTS`) or a regex searched in the path.
             status: Answer with this HTTP status (401, 406, 429, 500, 503 ...).
             delay: Wait this many seconds first (then answer normally unless told otherwise).
             timeout: Never answer; hang until the client gives up.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -21,15 +21,7 @@ class RequestLogEntry:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-friendly description."""
-        return {
-            "method": self.method,
-            "path": self.path,
-            "query": self.query,
-            "endpoint": self.endpoint,
-            "template": self.template,
-            "status": self.status,
-            "time": self.time,
-        }
+        return asdict(self)
 
 
 class RequestLog:
