@@ -70,19 +70,11 @@ class ControlApi:
             "power_off": lambda: world.power_off(str(args["serial"])),
             "power_on": lambda: world.power_on(str(args["serial"])),
             "set_signals": lambda: world.set_signals(
-                str(args["serial"]),
-                wifi_bars=args.get("wifi_bars"),
-                wifi_dbm=args.get("wifi_dbm"),
-                lfr_bars=args.get("lfr_bars"),
-                lfr_dbm=args.get("lfr_dbm"),
+                str(args["serial"]), **_pick(args, "wifi_bars", "wifi_dbm", "lfr_bars", "lfr_dbm")
             ),
             "set_device_config": lambda: world.set_device_config(
                 str(args["serial"]),
-                wifi_dbm=args.get("wifi_dbm"),
-                lfr_dbm=args.get("lfr_dbm"),
-                temperature=args.get("temperature"),
-                battery=args.get("battery"),
-                config_wifi=args.get("config_wifi"),
+                **_pick(args, "wifi_dbm", "lfr_dbm", "temperature", "battery", "config_wifi"),
             ),
             "set_config_body": lambda: world.set_config_body(str(args["serial"]), args.get("body")),
             "set_status": lambda: world.set_status(str(args["serial"]), truthy(args["online"])),
@@ -118,3 +110,8 @@ class ControlApi:
         if action not in writes:
             return _NOT_FOUND
         return writes[action]()
+
+
+def _pick(args: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The keyword arguments `names` as given, None where missing (None leaves a value as is)."""
+    return {name: args.get(name) for name in names}

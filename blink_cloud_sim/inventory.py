@@ -89,19 +89,11 @@ class Inventory:
 
     def camera(self, serial: str) -> Camera:
         """Return the camera with that serial number."""
-        try:
-            return self.cameras[serial]
-        except KeyError:
-            msg = f"no camera with serial {serial!r}"
-            raise UnknownDeviceError(msg) from None
+        return _by_serial(self.cameras, serial, "camera")
 
     def sync_module(self, serial: str) -> SyncModule:
         """Return the sync module with that serial number."""
-        try:
-            return self.sync_modules[serial]
-        except KeyError:
-            msg = f"no sync module with serial {serial!r}"
-            raise UnknownDeviceError(msg) from None
+        return _by_serial(self.sync_modules, serial, "sync module")
 
     def sync_module_online(self, module: SyncModule) -> bool:
         """Return whether a sync module reports online now."""
@@ -139,3 +131,11 @@ class Inventory:
         if isinstance(device, SyncModule):
             return self.sync_module_online(device)
         return self.camera_online(device)
+
+
+def _by_serial[T](devices: dict[str, T], serial: str, kind: str) -> T:
+    try:
+        return devices[serial]
+    except KeyError:
+        msg = f"no {kind} with serial {serial!r}"
+        raise UnknownDeviceError(msg) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from . import local_storage, payloads
+from .homescreen import homescreen
 from .http_util import int_param, json_reply, not_found
 from .model import Network, SyncModule
 from .rest_base import RestRoutes
@@ -23,7 +24,7 @@ class NetworkRoutes(RestRoutes):
     async def _h_homescreen(self, request: web.Request) -> web.Response:
         account = self._account(request)
         return json_reply(
-            payloads.homescreen(self.world, account),
+            homescreen(self.world, account),
             headers={"Client-Id": str(account.client_id), "User-Id": str(account.user_id)},
         )
 
