@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from .payloads import CREATED_AT, signal_fields
 
 if TYPE_CHECKING:
+    from .inventory import Inventory
     from .model import Account, Camera, SyncModule
-    from .world import World
 
 # Homescreen sections per family.
 SECTION = {"camera": "cameras", "owl": "owls", "lotus": "doorbells"}
@@ -27,7 +27,7 @@ def thumbnail_path(account: Account, camera: Camera) -> str:
     )
 
 
-def homescreen_camera(world: World, account: Account, camera: Camera) -> dict[str, Any]:
+def homescreen_camera(world: Inventory, account: Account, camera: Camera) -> dict[str, Any]:
     """Return a camera's entry in the homescreen `cameras`, `owls` or `doorbells` list."""
     online = world.camera_online(camera)
     entry: dict[str, Any] = {
@@ -79,7 +79,7 @@ def homescreen_pan_tilt(camera: Camera) -> dict[str, Any]:
     }
 
 
-def homescreen_sync_module(world: World, module: SyncModule) -> dict[str, Any]:
+def homescreen_sync_module(world: Inventory, module: SyncModule) -> dict[str, Any]:
     """Return a sync module's homescreen entry (Wi-Fi in bars, last heartbeat)."""
     return {
         "id": module.sync_id,
@@ -103,7 +103,7 @@ def homescreen_sync_module(world: World, module: SyncModule) -> dict[str, Any]:
     }
 
 
-def homescreen(world: World, account: Account) -> dict[str, Any]:
+def homescreen(world: Inventory, account: Account) -> dict[str, Any]:
     """Return `GET /api/v3/accounts/{a}/homescreen`."""
     networks = world.account_networks(account.account_id)
     body: dict[str, Any] = {

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from .model import iso
 
 if TYPE_CHECKING:
+    from .inventory import Inventory
     from .model import Account, Camera, Command, Network, SyncModule
-    from .world import World
 
 CREATED_AT = "2024-01-01T00:00:00+00:00"
 
@@ -28,7 +28,7 @@ def signal_fields(camera: Camera) -> dict[str, Any]:
     }
 
 
-def networks(world: World, account: Account) -> dict[str, Any]:
+def networks(world: Inventory, account: Account) -> dict[str, Any]:
     """Return `GET /networks`.
 
     Only networks with a sync module are marked `onboarded`: blinkpy treats an onboarded
@@ -48,7 +48,7 @@ def networks(world: World, account: Account) -> dict[str, Any]:
     }
 
 
-def network_object(world: World, network: Network) -> dict[str, Any]:
+def network_object(world: Inventory, network: Network) -> dict[str, Any]:
     """Return a network object as in `POST /network/{n}/update` and `GET /network/{n}`."""
     module = world.network_sync_module(network.network_id)
     return {
@@ -86,7 +86,7 @@ def network_object(world: World, network: Network) -> dict[str, Any]:
     }
 
 
-def camera_usage(world: World, account: Account) -> dict[str, Any]:
+def camera_usage(world: Inventory, account: Account) -> dict[str, Any]:
     """Return `GET /api/v1/camera/usage` (sync-module cameras per network)."""
     result = []
     for network in world.account_networks(account.account_id):
@@ -111,7 +111,7 @@ def camera_usage(world: World, account: Account) -> dict[str, Any]:
     return {"range_days": 7, "reference": {"usage": 0}, "networks": result}
 
 
-def syncmodules(world: World, module: SyncModule, account: Account) -> dict[str, Any]:
+def syncmodules(world: Inventory, module: SyncModule, account: Account) -> dict[str, Any]:
     """Return `GET /network/{n}/syncmodules`."""
     return {
         "syncmodule": {
@@ -144,7 +144,7 @@ def syncmodules(world: World, module: SyncModule, account: Account) -> dict[str,
     }
 
 
-def camera_config(world: World, account: Account, camera: Camera) -> dict[str, Any]:
+def camera_config(world: Inventory, account: Account, camera: Camera) -> dict[str, Any]:
     """Return `GET /network/{n}/camera/{id}/config` for a sync-module camera."""
     online = world.camera_online(camera)
     module = world.network_sync_module(camera.network_id)
@@ -192,7 +192,7 @@ def camera_config(world: World, account: Account, camera: Camera) -> dict[str, A
     return {"camera": [entry], "signals": signals}
 
 
-def camera_signals(world: World, camera: Camera) -> dict[str, Any]:
+def camera_signals(world: Inventory, camera: Camera) -> dict[str, Any]:
     """Return `GET /network/{n}/camera/{id}/signals`."""
     return {
         "updated_at": iso(world.wall_clock()),
@@ -203,7 +203,7 @@ def camera_signals(world: World, camera: Camera) -> dict[str, Any]:
     }
 
 
-def camera_status(world: World, camera: Camera) -> dict[str, Any]:
+def camera_status(world: Inventory, camera: Camera) -> dict[str, Any]:
     """Return `GET /network/{n}/camera/{id}` (the result of a status check)."""
     return {
         "camera_status": {

@@ -15,35 +15,21 @@ def _modules() -> dict[str, Path]:
     return {path.stem: path for path in sorted(PACKAGE.glob("*.py"))}
 
 
-def _is_type_checking_block(node: ast.AST) -> bool:
-    return isinstance(node, ast.If) and (
-        (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
-        or (isinstance(node.test, ast.Attribute) and node.test.attr == "TYPE_CHECKING")
-    )
+def _imports(tree: ast.AST, known: set[str]) -> set[str]:
+    """Sibling modules a module imports anywhere in it.
 
-
-def _runtime_imports(tree: ast.AST, known: set[str]) -> set[str]:
-    """Sibling modules imported when the module runs (type-only imports do not count).
-
-    Imports inside functions count: a lazy import hides a cycle, it does not remove it.
+    Imports inside functions and type-only imports count too: a lazy import hides a cycle, it
+    does not remove it, and data should flow one way even in the types.
     """
     found: set[str] = set()
-    pending = [tree]
-    while pending:
-        node = pending.pop()
-        for child in ast.iter_child_nodes(node):
-            if _is_type_checking_block(child):
-                assert isinstance(child, ast.If)
-                pending.extend(child.orelse)
-                continue
-            pending.append(child)
-            if isinstance(child, ast.ImportFrom):
-                found |= _siblings(child, known)
-            elif isinstance(child, ast.Import):
-                for alias in child.names:
-                    parts = alias.name.split(".")
-                    if parts[0] == "blink_cloud_sim" and len(parts) > 1 and parts[1] in known:
-                        found.add(parts[1])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found |= _siblings(node, known)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "blink_cloud_sim" and len(parts) > 1 and parts[1] in known:
+                    found.add(parts[1])
     return found
 
 
@@ -66,7 +52,7 @@ def _import_graph() -> dict[str, set[str]]:
     graph = {}
     for name, path in modules.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        graph[name] = _runtime_imports(tree, known) - {name}
+        graph[name] = _imports(tree, known) - {name}
     return graph
 
 
@@ -115,7 +101,7 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-def test_lazy_imports_count_and_type_only_imports_do_not() -> None:
+def test_lazy_and_type_only_imports_count() -> None:
     source = (
         "from typing import TYPE_CHECKING\n"
         "from . import model\n"
@@ -126,4 +112,4 @@ def test_lazy_imports_count_and_type_only_imports_do_not() -> None:
         "    from blink_cloud_sim.faults import Fault\n"
     )
     known = {"model", "world", "server", "faults"}
-    assert _runtime_imports(ast.parse(source), known) == {"model", "server", "faults"}
+    assert _imports(ast.parse(source), known) == {"model", "world", "server", "faults"}
