@@ -15,23 +15,13 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from . import scenario
-from .auth_state import (
-    BLOCKED_HARDWARE_IDS,
-    DEFAULT_EXPIRES_IN,
-    AccessToken,
-    AuthCode,
-    AuthState,
-    OAuthFlow,
-    RefreshToken,
-)
+from .auth_state import DEFAULT_EXPIRES_IN, AccessToken, AuthState, RefreshToken
 from .faults import Fault, FaultInjection
 from .inventory import Inventory
 from .model import (
-    TYPE_FAMILY,
     Account,
     Camera,
     Command,
-    Family,
     ManualClock,
     Network,
     SimError,
@@ -48,25 +38,18 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+# Also the names the package, the tests and the demo import from here.
 __all__ = [
-    "BLOCKED_HARDWARE_IDS",
     "DEFAULT_EXPIRES_IN",
-    "TYPE_FAMILY",
     "AccessToken",
     "Account",
-    "AuthCode",
     "Camera",
-    "Command",
-    "Family",
     "Fault",
     "ManualClock",
     "Network",
-    "OAuthFlow",
     "RefreshToken",
     "RequestLogEntry",
     "SimError",
-    "SyncModule",
-    "TwoFactor",
     "UnknownDeviceError",
     "World",
     "iso",
