@@ -13,7 +13,8 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .world import Camera, World
+    from .inventory import Inventory
+    from .model import Camera
 
 CONFIG_UPDATED_AT = "2024-01-01T00:00:00+00:00"
 
@@ -44,7 +45,7 @@ def _fw_number(version: str) -> float | str:
         return version
 
 
-def device_config(world: World, camera: Camera) -> dict[str, Any]:
+def device_config(world: Inventory, camera: Camera) -> dict[str, Any]:
     """Return the body of a Mini's or doorbell's config endpoint."""
     if camera.config_body is not None:
         return copy.deepcopy(camera.config_body)

@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .world import SyncModule, World
+    from .inventory import Inventory
+    from .model import SyncModule
 
 MANIFEST_VERSION = "1.0"
 
 
-def manifest(world: World, module: SyncModule, request_id: int) -> dict[str, Any]:
+def manifest(world: Inventory, module: SyncModule, request_id: int) -> dict[str, Any]:
     """Return the manifest for a request: its id and the stored clips (none are simulated)."""
     _ = world
     return {

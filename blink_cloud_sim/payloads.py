@@ -1,35 +1,24 @@
 """JSON bodies in the shapes real Blink answers with (published samples: tests/fixtures/real/).
 
 Each function reads the world and returns a plain dict; the server serialises it. Keys beyond
-what blinkpy reads are kept where real payloads carry them, so that code reading the raw
-`blink.homescreen` (signals, sync-module Wi-Fi bars, heartbeats) sees realistic data.
+what blinkpy reads are kept where real payloads carry them. The homescreen is in
+`homescreen.py`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .world import Account, Camera, Network, SyncModule, World, iso
+from .model import iso
 
 if TYPE_CHECKING:
-    from .world import Command
+    from .inventory import Inventory
+    from .model import Account, Camera, Command, Network, SyncModule
 
 CREATED_AT = "2024-01-01T00:00:00+00:00"
 
-# Homescreen sections per family.
-SECTION = {"camera": "cameras", "owl": "owls", "lotus": "doorbells"}
 
-
-def thumbnail_path(account: Account, camera: Camera) -> str:
-    """Return the camera's thumbnail path; blinkpy uses it as is when it ends with `&ext=`."""
-    return (
-        f"/api/v3/media/accounts/{account.account_id}/networks/{camera.network_id}"
-        f"/{camera.type}/{camera.camera_id}/thumbnail/thumbnail.jpg"
-        f"?ts={camera.thumbnail_ts}&ext="
-    )
-
-
-def _camera_signals(camera: Camera) -> dict[str, Any]:
+def signal_fields(camera: Camera) -> dict[str, Any]:
     """Return a sync-module camera's `signals` (bars; `temp` in °F)."""
     return {
         "lfr": camera.lfr_bars,
@@ -39,134 +28,7 @@ def _camera_signals(camera: Camera) -> dict[str, Any]:
     }
 
 
-def homescreen_camera(world: World, account: Account, camera: Camera) -> dict[str, Any]:
-    """Return a camera's entry in the homescreen `cameras`, `owls` or `doorbells` list."""
-    online = world.camera_online(camera)
-    entry: dict[str, Any] = {
-        "id": camera.camera_id,
-        "created_at": camera.created_at,
-        "updated_at": CREATED_AT,
-        "name": camera.name,
-        "serial": camera.serial,
-        "fw_version": camera.fw_version,
-        "type": camera.type,
-        "enabled": camera.enabled,
-        "thumbnail": thumbnail_path(account, camera),
-        "network_id": camera.network_id,
-        "issues": [],
-        "local_storage_enabled": False,
-        "local_storage_compatible": camera.family != "lotus",
-        "snooze": False,
-        "snooze_time_remaining": None,
-        "revision": "00",
-    }
-    if camera.family == "camera":
-        entry["status"] = "done" if online else "offline"
-        entry["battery"] = camera.battery
-        entry["usage_rate"] = False
-        if not camera.older_firmware:
-            entry["signals"] = _camera_signals(camera)
-        entry["color"] = "black"
-    else:
-        # Minis and doorbells carry no Wi-Fi reading in the homescreen (no `signals`).
-        entry["status"] = "online" if online else "offline"
-        entry["onboarded"] = True
-        if camera.family == "lotus":
-            entry["battery"] = camera.battery
-    return entry
-
-
-def homescreen_pan_tilt(camera: Camera) -> dict[str, Any]:
-    """Return the `accessories.rosie` entry of a Mini mounted on a Pan-Tilt mount."""
-    return {
-        "id": camera.camera_id + 500000,
-        "serial": f"G7{camera.serial[2:]}",
-        "type": "rosie",
-        "connected": True,
-        "calibrated": True,
-        "target": "owl",
-        "target_id": camera.camera_id,
-        "created_at": camera.created_at,
-        "revision": "01",
-    }
-
-
-def homescreen_sync_module(world: World, module: SyncModule) -> dict[str, Any]:
-    """Return a sync module's homescreen entry (Wi-Fi in bars, last heartbeat)."""
-    return {
-        "id": module.sync_id,
-        "created_at": CREATED_AT,
-        "updated_at": CREATED_AT,
-        "onboarded": True,
-        "status": "online" if world.sync_module_online(module) else "offline",
-        "name": module.name,
-        "serial": module.serial,
-        "fw_version": module.fw_version,
-        "type": module.type,
-        "subtype": "vinnie" if module.type == "sm2" else "none",
-        "last_hb": world.sync_module_last_hb(module),
-        "wifi_strength": module.wifi_bars,
-        "network_id": module.network_id,
-        "enable_temp_alerts": True,
-        "local_storage_enabled": module.local_storage_enabled,
-        "local_storage_compatible": module.local_storage_compatible,
-        "local_storage_status": module.local_storage_status,
-        "revision": "01",
-    }
-
-
-def homescreen(world: World, account: Account) -> dict[str, Any]:
-    """Return `GET /api/v3/accounts/{a}/homescreen`."""
-    networks = world.account_networks(account.account_id)
-    body: dict[str, Any] = {
-        "account": {
-            "id": account.account_id,
-            "email_verified": True,
-            "email_verification_required": True,
-            "amazon_account_linked": False,
-        },
-        "networks": [
-            {
-                "id": n.network_id,
-                "created_at": CREATED_AT,
-                "updated_at": CREATED_AT,
-                "name": n.name,
-                "time_zone": n.time_zone,
-                "dst": True,
-                "armed": n.armed,
-                "lv_save": False,
-            }
-            for n in networks
-        ],
-        "sync_modules": [],
-        "cameras": [],
-        "sirens": [],
-        "chimes": [],
-        "video_stats": {"storage": 0, "auto_delete_days": 60, "auto_delete_day_options": []},
-        "doorbell_buttons": [],
-        "owls": [],
-        "doorbells": [],
-        "app_updates": {"message": "OK", "code": 103, "update_available": False},
-        "device_limits": {"camera": 10, "chime": 5, "doorbell": 10, "owl": 10, "siren": 5},
-        "whats_new": {"updated_at": 20220101, "url": ""},
-        "subscriptions": {"updated_at": CREATED_AT},
-        "entitlements": {"updated_at": CREATED_AT},
-        "tiv_lock_enable": False,
-        "tiv_lock_status": {"locked": False},
-        "accessories": {"storm": [], "rosie": []},
-    }
-    for network in networks:
-        module = world.network_sync_module(network.network_id)
-        if module is not None:
-            body["sync_modules"].append(homescreen_sync_module(world, module))
-        for camera in world.network_cameras(network.network_id):
-            body[SECTION[camera.family]].append(homescreen_camera(world, account, camera))
-            if camera.pan_tilt:
-                body["accessories"]["rosie"].append(homescreen_pan_tilt(camera))
-    return body
-
-
-def networks(world: World, account: Account) -> dict[str, Any]:
+def networks(world: Inventory, account: Account) -> dict[str, Any]:
     """Return `GET /networks`.
 
     Only networks with a sync module are marked `onboarded`: blinkpy treats an onboarded
@@ -186,7 +48,7 @@ def networks(world: World, account: Account) -> dict[str, Any]:
     }
 
 
-def network_object(world: World, network: Network) -> dict[str, Any]:
+def network_object(world: Inventory, network: Network) -> dict[str, Any]:
     """Return a network object as in `POST /network/{n}/update` and `GET /network/{n}`."""
     module = world.network_sync_module(network.network_id)
     return {
@@ -224,7 +86,7 @@ def network_object(world: World, network: Network) -> dict[str, Any]:
     }
 
 
-def camera_usage(world: World, account: Account) -> dict[str, Any]:
+def camera_usage(world: Inventory, account: Account) -> dict[str, Any]:
     """Return `GET /api/v1/camera/usage` (sync-module cameras per network)."""
     result = []
     for network in world.account_networks(account.account_id):
@@ -249,7 +111,7 @@ def camera_usage(world: World, account: Account) -> dict[str, Any]:
     return {"range_days": 7, "reference": {"usage": 0}, "networks": result}
 
 
-def syncmodules(world: World, module: SyncModule, account: Account) -> dict[str, Any]:
+def syncmodules(world: Inventory, module: SyncModule, account: Account) -> dict[str, Any]:
     """Return `GET /network/{n}/syncmodules`."""
     return {
         "syncmodule": {
@@ -282,12 +144,12 @@ def syncmodules(world: World, module: SyncModule, account: Account) -> dict[str,
     }
 
 
-def camera_config(world: World, account: Account, camera: Camera) -> dict[str, Any]:
+def camera_config(world: Inventory, account: Account, camera: Camera) -> dict[str, Any]:
     """Return `GET /network/{n}/camera/{id}/config` for a sync-module camera."""
     online = world.camera_online(camera)
     module = world.network_sync_module(camera.network_id)
     stamp = iso(world.wall_clock())
-    signals = {**_camera_signals(camera), "updated_at": stamp}
+    signals = {**signal_fields(camera), "updated_at": stamp}
     signals["battery_state"] = camera.battery
     entry: dict[str, Any] = {
         "id": camera.camera_id,
@@ -330,7 +192,7 @@ def camera_config(world: World, account: Account, camera: Camera) -> dict[str, A
     return {"camera": [entry], "signals": signals}
 
 
-def camera_signals(world: World, camera: Camera) -> dict[str, Any]:
+def camera_signals(world: Inventory, camera: Camera) -> dict[str, Any]:
     """Return `GET /network/{n}/camera/{id}/signals`."""
     return {
         "updated_at": iso(world.wall_clock()),
@@ -341,7 +203,7 @@ def camera_signals(world: World, camera: Camera) -> dict[str, Any]:
     }
 
 
-def camera_status(world: World, camera: Camera) -> dict[str, Any]:
+def camera_status(world: Inventory, camera: Camera) -> dict[str, Any]:
     """Return `GET /network/{n}/camera/{id}` (the result of a status check)."""
     return {
         "camera_status": {

@@ -8,10 +8,11 @@ Runs in the `demo` virtual environment (scripts/demo sets it up). Steps:
 2. The simulator (scenario `demo`) in this process. A later run gives it back the Blink sign-in
    that Home Assistant stored, as the real Blink cloud would still know it.
 3. Home Assistant in a child process, with blinkpy pointed at the simulator before it starts.
-4. Over Home Assistant's REST API, as a person in the UI would: sign in, add HA's Blink
-   integration (e-mail, password, PIN) and Blink Audio Doctor (linked to it) through their
-   config flows, then the options flow (the Mini's smart plug; the simulator as latency and
-   speed-test target). Later runs only correct the options when the simulator's ports moved.
+4. Over Home Assistant's REST API (`demo_setup.py`, with the client in `hass_api.py`), as a
+   person in the UI would: sign in, add HA's Blink integration (e-mail, password, PIN) and
+   Blink Audio Doctor (linked to it) through their config flows, then the options flow (the
+   Mini's smart plug; the simulator as latency and speed-test target). Later runs only correct
+   the options when the simulator's ports moved.
 5. Waits until the cameras show their scenario verdicts, prints the URL and the login, and runs
    until Ctrl-C (or SIGTERM), then stops Home Assistant and the simulator.
 """
@@ -36,23 +37,7 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_STATE = (
     Path(os.environ.get("BLINK_DOCTOR_CACHE") or Path.home() / ".cache/blink-audio-doctor") / "demo"
 )
-USERNAME = "demo"
-PASSWORD = "demo-password"  # noqa: S105 - the demo's published login
-BLINK_EMAIL = "demo@example.com"
-BLINK_PASSWORD = "demo-password"  # noqa: S105 - the simulator's demo account
-BLINK_PIN = "123456"
-MINI_SERIAL = "G8T30000MINIDEM1"
-PLUG_ENTITY = "switch.living_room_plug"
 DASHBOARD = "blink-audio-doctor"
-# What "the demo is up" means: every camera in its scenario state (friendly name -> state).
-SCENARIO_STATES = {
-    "Front Door Two-way audio healthy": "on",
-    "Backyard Two-way audio healthy": "off",
-    "Living Room Two-way audio healthy": "off",
-    "Living Room Online": "off",
-    "Backyard Two-way audio diagnosis": "weak_wifi",
-    "Living Room Two-way audio diagnosis": "camera_offline",
-}
 ONBOARDING = {
     "version": 4,
     "minor_version": 1,
@@ -70,28 +55,32 @@ HTTP_DEFAULTS: dict[str, Any] = {
     "error": None,
     "error_message": None,
 }
-HASS_START_TIMEOUT = 300
-SETTLE_TIMEOUT = 90
 STOP_TIMEOUT = 30
 # Context managers that stay entered for the life of the process.
 _ACTIVE = contextlib.ExitStack()
 
 sys.path.insert(0, str(REPO))
-import aiohttp  # noqa: E402
+from demo_setup import MINI_SERIAL, say, set_up  # noqa: E402
+from hass_api import PASSWORD, USERNAME, DemoError, HassApi  # noqa: E402
 
 from blink_cloud_sim.server import SimServer  # noqa: E402
 from blink_cloud_sim.world import AccessToken, RefreshToken, World  # noqa: E402
 
-
-def say(message: str) -> None:
-    """One line on the console."""
-    sys.stdout.write(f"[demo] {message}\n")
-    sys.stdout.flush()
-
-
-class DemoError(Exception):
-    """The demo cannot go on; the message says why."""
-
+# Also what the restart benchmark (benchmarks/restart_safety.py) uses from here.
+__all__ = [
+    "DEFAULT_STATE",
+    "MINI_SERIAL",
+    "DemoError",
+    "HassApi",
+    "main",
+    "prepare_config",
+    "restore_blink_sign_in",
+    "say",
+    "set_up",
+    "start_hass",
+    "stop_hass",
+    "write_http_settings",
+]
 
 # ------------------------------------------------------------------------ the config directory
 
@@ -243,190 +232,6 @@ def run_hass(sim_url: str, hass_args: list[str]) -> int:
     return hass_main()
 
 
-class HassApi:
-    """Home Assistant's REST API, signed in as the demo user."""
-
-    def __init__(self, session: aiohttp.ClientSession, base: str) -> None:
-        """Talk to the instance at `base` (http://127.0.0.1:PORT)."""
-        self.session = session
-        self.base = base
-        self.token = ""
-
-    async def request(self, method: str, path: str, body: Any = None) -> Any:
-        """One authenticated call; JSON in, JSON out."""
-        async with self.session.request(
-            method,
-            f"{self.base}{path}",
-            json=body,
-            headers={"Authorization": f"Bearer {self.token}"},
-        ) as response:
-            text = await response.text()
-            if response.status >= 400:  # noqa: PLR2004
-                raise DemoError(f"{method} {path}: HTTP {response.status}: {text[:300]}")
-            return json.loads(text) if text else None
-
-    async def wait_until_up(self, proc: asyncio.subprocess.Process, log: Path) -> None:
-        """Until the HTTP server answers."""
-        deadline = time.monotonic() + HASS_START_TIMEOUT
-        while time.monotonic() < deadline:
-            if proc.returncode is not None:
-                raise DemoError(f"Home Assistant exited ({proc.returncode}); see {log}")
-            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-                async with self.session.get(f"{self.base}/manifest.json") as response:
-                    if response.status == 200:  # noqa: PLR2004
-                        return
-            await asyncio.sleep(0.5)
-        raise DemoError(f"Home Assistant did not start within {HASS_START_TIMEOUT} s; see {log}")
-
-    async def sign_in(self) -> None:
-        """The login flow a browser runs, then an access token."""
-        client_id = f"{self.base}/"
-        async with self.session.post(
-            f"{self.base}/auth/login_flow",
-            json={
-                "client_id": client_id,
-                "handler": ["homeassistant", None],
-                "redirect_uri": f"{self.base}/?auth_callback=1",
-            },
-        ) as response:
-            flow = await response.json()
-        async with self.session.post(
-            f"{self.base}/auth/login_flow/{flow['flow_id']}",
-            json={"client_id": client_id, "username": USERNAME, "password": PASSWORD},
-        ) as response:
-            result = await response.json()
-        if result.get("type") != "create_entry":
-            raise DemoError(f"cannot sign in as {USERNAME}: {result}")
-        async with self.session.post(
-            f"{self.base}/auth/token",
-            data={
-                "grant_type": "authorization_code",
-                "code": result["result"],
-                "client_id": client_id,
-            },
-        ) as response:
-            self.token = (await response.json())["access_token"]
-
-    async def wait_running(self) -> None:
-        """Until Home Assistant has finished starting."""
-        deadline = time.monotonic() + HASS_START_TIMEOUT
-        while (await self.request("GET", "/api/config"))["state"] != "RUNNING":
-            if time.monotonic() > deadline:
-                raise DemoError("Home Assistant did not finish starting")
-            await asyncio.sleep(0.5)
-
-    async def entries(self, domain: str) -> list[dict[str, Any]]:
-        """Config entries of a domain, with their state."""
-        found: list[dict[str, Any]] = await self.request(
-            "GET", f"/api/config/config_entries/entry?domain={domain}"
-        )
-        return found
-
-    async def wait_loaded(self, domain: str, within: float = 120) -> dict[str, Any]:
-        """The domain's entry once it is loaded."""
-        deadline = time.monotonic() + within
-        while True:
-            entries = await self.entries(domain)
-            if entries and entries[0]["state"] == "loaded":
-                return entries[0]
-            if time.monotonic() > deadline:
-                state = entries[0]["state"] if entries else "missing"
-                raise DemoError(f"the {domain} entry did not load (state: {state})")
-            await asyncio.sleep(0.5)
-
-    async def flow(self, path: str, handler: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
-        """Run a config or options flow: start it, then answer each step in turn."""
-        result: dict[str, Any] = await self.request("POST", path, {"handler": handler})
-        for answer in steps:
-            if result["type"] in ("create_entry", "abort"):
-                break
-            result = await self.request("POST", f"{path}/{result['flow_id']}", answer)
-        if result["type"] != "create_entry":
-            raise DemoError(f"the {handler} flow ended with {result}")
-        return result
-
-    async def states(self) -> dict[str, str]:
-        """Friendly name -> state of every entity."""
-        states = await self.request("GET", "/api/states")
-        return {s["attributes"].get("friendly_name", s["entity_id"]): s["state"] for s in states}
-
-
-# ---------------------------------------------------------------------------- the set-up
-
-
-async def add_blink(api: HassApi) -> str:
-    """HA's own Blink integration through its config flow: e-mail, password, then the PIN."""
-    if not await api.entries("blink"):
-        say("adding the Blink integration (config flow: e-mail, password, PIN)")
-        await api.flow(
-            "/api/config/config_entries/flow",
-            "blink",
-            [{"username": BLINK_EMAIL, "password": BLINK_PASSWORD}, {"pin": BLINK_PIN}],
-        )
-    return str((await api.wait_loaded("blink"))["entry_id"])
-
-
-async def add_doctor(api: HassApi, blink_entry_id: str) -> str:
-    """Blink Audio Doctor through its config flow, linked to HA's Blink entry."""
-    if not await api.entries("blink_audio_doctor"):
-        say("adding Blink Audio Doctor (config flow: link to the Blink integration)")
-        await api.flow(
-            "/api/config/config_entries/flow",
-            "blink_audio_doctor",
-            [{"next_step_id": "link"}, {"blink_entry_id": blink_entry_id}],
-        )
-    return str((await api.wait_loaded("blink_audio_doctor"))["entry_id"])
-
-
-def _current(field: dict[str, Any]) -> Any:
-    return field.get("description", {}).get("suggested_value", field.get("default"))
-
-
-async def set_options(api: HassApi, entry_id: str, sim: SimServer) -> None:
-    """The options flow: the Mini's plug, and the simulator as latency and speed-test target."""
-    path = "/api/config/config_entries/options/flow"
-    form = await api.request("POST", path, {"handler": entry_id})
-    fields = {field["name"]: field for field in form["data_schema"]}
-    plug_fields = [name for name in fields if name.endswith(f"{MINI_SERIAL[-4:]})")]
-    if not plug_fields:
-        await api.request("DELETE", f"{path}/{form['flow_id']}")
-        raise DemoError(f"the options offer no plug for the Living Room Mini: {list(fields)}")
-    wanted = {
-        plug_fields[0]: PLUG_ENTITY,
-        "latency_host": "127.0.0.1",
-        "latency_port": sim.tcp_port,
-        "speed_test_url": sim.url,
-    }
-    if all(_current(fields[name]) == value for name, value in wanted.items()):
-        await api.request("DELETE", f"{path}/{form['flow_id']}")
-        return
-    say("setting Blink Audio Doctor's options (Mini's smart plug, probe targets)")
-    answer = {
-        name: _current(field) for name, field in fields.items() if _current(field) is not None
-    }
-    answer.update(wanted)
-    result = await api.request("POST", f"{path}/{form['flow_id']}", answer)
-    if result["type"] != "create_entry":
-        raise DemoError(f"the options flow ended with {result}")
-
-
-async def wait_for_scenario(api: HassApi) -> None:
-    """Until every camera shows its scenario verdict."""
-    deadline = time.monotonic() + SETTLE_TIMEOUT
-    while True:
-        states = await api.states()
-        wrong = {
-            name: states.get(name)
-            for name, want in SCENARIO_STATES.items()
-            if states.get(name) != want
-        }
-        if not wrong:
-            return
-        if time.monotonic() > deadline:
-            raise DemoError(f"the demo entities did not reach their scenario states: {wrong}")
-        await asyncio.sleep(1)
-
-
 # ------------------------------------------------------------------------------- the run
 
 
@@ -496,9 +301,8 @@ async def run(args: argparse.Namespace, config: Path, started: float) -> int:
         if interactive:
             stopper.cancel()
             stopper = loop.create_task(wait_for_stop(interactive=True))
-        done, _ = await asyncio.wait(
-            {stopper, loop.create_task(proc.wait())}, return_when=asyncio.FIRST_COMPLETED
-        )
+        exited: asyncio.Task[Any] = loop.create_task(proc.wait())
+        done, _ = await asyncio.wait({stopper, exited}, return_when=asyncio.FIRST_COMPLETED)
     except DemoError as err:
         say(f"error: {err}")
         return 1
@@ -512,21 +316,6 @@ async def run(args: argparse.Namespace, config: Path, started: float) -> int:
         await stop_hass(proc)
         await sim.stop()
         say("stopped")
-
-
-async def set_up(base: str, sim: SimServer, proc: asyncio.subprocess.Process, log: Path) -> None:
-    """Sign in, add both integrations and the options, wait for the scenario states."""
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
-        api = HassApi(session, base)
-        await api.wait_until_up(proc, log)
-        await api.sign_in()
-        await api.wait_running()
-        blink_entry_id = await add_blink(api)
-        entry_id = await add_doctor(api, blink_entry_id)
-        await set_options(api, entry_id, sim)
-        await api.wait_loaded("blink_audio_doctor")
-        say("waiting for the cameras' verdicts")
-        await wait_for_scenario(api)
 
 
 def main(argv: list[str]) -> int:
