@@ -142,7 +142,7 @@ async def test_a_camera_being_re_added_cannot_be_deleted_from_home_assistant(
     await start_re_add(hass, HALLWAY)
     blink_sim.world.delete_camera(HALLWAY)
     await own_entry.runtime_data.account.async_refresh()
-    device = er.async_get(hass).async_get(our_entity(hass, "sensor", HALLWAY, "wifi_bars") or "")
+    device = er.async_get(hass).async_get(our_entity(hass, "binary_sensor", HALLWAY, "online") or "")
     assert device is not None
     from homeassistant.helpers import device_registry as dr  # noqa: PLC0415
 
