@@ -7,9 +7,9 @@ type under the homescreen's ``owls`` as a Mini, under ``doorbells`` as a doorbel
 ``cameras`` as a sync-module camera. Only the smart-plug power cycle still needs a listed type
 (``capability_for``): power is never cut to a device we cannot vouch for.
 
-The Mini Pan-Tilt has no row: no published payload (blinkpy, Home Assistant core, the
-homebridge-blink-for-home plugins) names its ``type`` string. It is listed under ``owls``, so it
-is judged as a Mini whatever its type is.
+The Mini Pan-Tilt has no row: no published payload names a ``type`` string of its own (the
+simulator plays it as a Mini with a pan-tilt accessory). It is listed under ``owls``, so it is
+judged as a Mini whatever its type is.
 
 Power sources:
 
@@ -198,7 +198,7 @@ CAPABILITIES: Mapping[str, Capability] = MappingProxyType(
                 battery=True,
             ),
             # Both run on batteries and report a battery state (doorbell config
-            # ``battery_state``); their types are named in blinkpy issue 638.
+            # ``battery_state``, tests/fixtures/real/doorbell_config.json).
             _cap(
                 "tulip",
                 "Blink Video Doorbell (2nd gen)",
