@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,10 +12,13 @@ from homeassistant.const import CONF_PASSWORD, CONF_PIN, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
+from blink_cloud_sim import ManualClock
 from blink_cloud_sim.server import SimServer
 from custom_components.blink_audio_doctor import coordinator
 from custom_components.blink_audio_doctor.const import CONF_BLINK_ENTRY_ID, DOMAIN
 from custom_components.blink_audio_doctor.doctor import probes
+
+from .power_helpers import Plugs, async_setup_plugs, world_clock
 
 
 async def setup_core_blink(hass: HomeAssistant, sim: SimServer) -> ConfigEntry:
@@ -140,3 +144,19 @@ def state_of(hass: HomeAssistant, entity_id: str) -> Any:
     state = hass.states.get(entity_id)
     assert state is not None, f"{entity_id} does not exist"
     return state.state
+
+
+@pytest.fixture
+def blink_sim_clock(request: pytest.FixtureRequest) -> Callable[[], float]:
+    """The simulator's clock: Home Assistant's (frozen and ticked by the tests) in a module that
+    sets `SIM_FOLLOWS_HASS_CLOCK = True` (boots complete as simulated time passes), else a
+    manual clock that moves only when advanced."""
+    if getattr(request.module, "SIM_FOLLOWS_HASS_CLOCK", False):
+        return world_clock
+    return ManualClock()
+
+
+@pytest.fixture
+async def plugs(hass: HomeAssistant, blink_sim: SimServer) -> Plugs:
+    """Smart plugs (`switch`) that power the simulated devices on and off."""
+    return await async_setup_plugs(hass, blink_sim)

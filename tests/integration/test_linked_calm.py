@@ -5,11 +5,9 @@ Every test runs HA's real `blink` integration against the simulator over loopbac
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -33,18 +31,14 @@ from .power_helpers import (
     our_entity,
     run_to_end,
     start,
-    world_clock,
 )
 
 GARDEN = "G8T20000OUT00001"  # Outdoor camera on the Sync Module
 PORCH = "G8T20000NEW00001"  # a camera the account gets during the test
 BLINK = "blink"
 
-
-@pytest.fixture
-def blink_sim_clock() -> Callable[[], float]:
-    """Boots complete as simulated time passes."""
-    return world_clock
+# The simulator's clock follows Home Assistant's (see conftest.blink_sim_clock).
+SIM_FOLLOWS_HASS_CLOCK = True
 
 
 async def next_poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -45,16 +44,8 @@ from .power_helpers import (
     world_clock,
 )
 
-
-@pytest.fixture
-def blink_sim_clock() -> Callable[[], float]:
-    """Boots complete as simulated time passes."""
-    return world_clock
-
-
-@pytest.fixture
-async def plugs(hass: HomeAssistant, blink_sim: SimServer) -> Plugs:
-    return await async_setup_plugs(hass, blink_sim)
+# The simulator's clock follows Home Assistant's (see conftest.blink_sim_clock).
+SIM_FOLLOWS_HASS_CLOCK = True
 
 
 def events(hass: HomeAssistant) -> list[dict[str, Any]]:

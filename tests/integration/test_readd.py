@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntry
@@ -38,10 +36,8 @@ from .power_helpers import (
     world_clock,
 )
 
-
-@pytest.fixture
-def blink_sim_clock() -> Callable[[], float]:
-    return world_clock
+# The simulator's clock follows Home Assistant's (see conftest.blink_sim_clock).
+SIM_FOLLOWS_HASS_CLOCK = True
 
 
 def re_add_events(hass: HomeAssistant) -> list[dict[str, Any]]:
@@ -142,7 +138,9 @@ async def test_a_camera_being_re_added_cannot_be_deleted_from_home_assistant(
     await start_re_add(hass, HALLWAY)
     blink_sim.world.delete_camera(HALLWAY)
     await own_entry.runtime_data.account.async_refresh()
-    device = er.async_get(hass).async_get(our_entity(hass, "binary_sensor", HALLWAY, "online") or "")
+    device = er.async_get(hass).async_get(
+        our_entity(hass, "binary_sensor", HALLWAY, "online") or ""
+    )
     assert device is not None
     from homeassistant.helpers import device_registry as dr  # noqa: PLC0415
 

@@ -7,7 +7,6 @@ HA's Blink integration alone until the user chooses to reload it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -34,17 +33,13 @@ from .power_helpers import (
     settle,
     start,
     tick,
-    world_clock,
 )
 from .test_entities import next_poll
 from .test_health import healthy_start
 from .test_readd import start_re_add
 
-
-@pytest.fixture
-def blink_sim_clock() -> Callable[[], float]:
-    """Boots complete as simulated time passes."""
-    return world_clock
+# The simulator's clock follows Home Assistant's (see conftest.blink_sim_clock).
+SIM_FOLLOWS_HASS_CLOCK = True
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,20 +26,11 @@ from .power_helpers import (
     SYNC_MODULE,
     Plugs,
     async_map_plugs,
-    async_setup_plugs,
     our_entity,
-    world_clock,
 )
 
-
-@pytest.fixture
-def blink_sim_clock() -> Callable[[], float]:
-    return world_clock
-
-
-@pytest.fixture
-async def plugs(hass: HomeAssistant, blink_sim: SimServer) -> Plugs:
-    return await async_setup_plugs(hass, blink_sim)
+# The simulator's clock follows Home Assistant's (see conftest.blink_sim_clock).
+SIM_FOLLOWS_HASS_CLOCK = True
 
 
 def online_sensor(hass: HomeAssistant, serial: str) -> str:

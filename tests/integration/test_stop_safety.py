@@ -40,15 +40,8 @@ from .power_helpers import (
 
 PLUG = "switch.hallway_plug"
 
-
-@pytest.fixture
-def blink_sim_clock() -> Callable[[], float]:
-    return world_clock
-
-
-@pytest.fixture
-async def plugs(hass: HomeAssistant, blink_sim: SimServer) -> Plugs:
-    return await async_setup_plugs(hass, blink_sim)
+# The simulator's clock follows Home Assistant's (see conftest.blink_sim_clock).
+SIM_FOLLOWS_HASS_CLOCK = True
 
 
 def stored(hass_storage: dict[str, Any], key: str, data: Any) -> None:
