@@ -14,10 +14,11 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
 from .const import BLINK_DOMAIN, DOMAIN, SERVICE_DEVICE_PREFIX
-from .coordinator import AccountCoordinator, NetworkCoordinator, source_issue_id
+from .coordinator import AccountCoordinator, source_issue_id
 from .data import BlinkAudioDoctorConfigEntry, BlinkAudioDoctorData
 from .entity import async_attach_to_blink_devices
 from .health import HealthMonitor
+from .network import NetworkCoordinator
 from .power_cycle import async_get_power_cycles, async_setup_power_cycles
 from .readd import async_get_re_adds, async_setup_re_adds, serials_being_re_added
 from .services import async_setup_services

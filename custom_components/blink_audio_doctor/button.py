@@ -8,7 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_PLUGS
-from .coordinator import AccountCoordinator, NetworkCoordinator
+from .coordinator import AccountCoordinator
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.model import CameraSnapshot, SyncModuleSnapshot
 from .entity import (
@@ -17,7 +17,8 @@ from .entity import (
     InternetEntity,
     async_add_entities_for_new_devices,
 )
-from .services import async_start_power_cycle
+from .network import NetworkCoordinator
+from .power_cycle import async_get_power_cycles
 
 # Presses start a background cycle; the power-cycle manager serialises per plug.
 PARALLEL_UPDATES = 0
@@ -80,7 +81,9 @@ class PowerCycleButton(BlinkDeviceEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Start a power cycle; refusals (cooldown, plug unavailable ...) are raised at once."""
-        async_start_power_cycle(self.hass, self.coordinator.config_entry.entry_id, self.serial)
+        async_get_power_cycles(self.hass).async_start_in_background(
+            self.coordinator.config_entry.entry_id, self.serial
+        )
 
 
 class RunDiagnosticsButton(CameraEntity, ButtonEntity):

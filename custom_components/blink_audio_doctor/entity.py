@@ -13,10 +13,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import BLINK_DOMAIN, CONF_BLINK_ENTRY_ID, DOMAIN, SERVICE_DEVICE_PREFIX
-from .coordinator import AccountCoordinator, NetworkCoordinator
+from .coordinator import AccountCoordinator
 from .doctor.capabilities import capability_for
 from .doctor.model import AccountSnapshot, CameraSnapshot, SyncModuleSnapshot
-from .health import CameraHealth
+from .health import CameraHealth, HealthMonitor
+from .network import NetworkCoordinator
 from .readd import serials_being_re_added
 
 
@@ -93,16 +94,17 @@ class CameraHealthEntity(CameraEntity):
     async def async_added_to_hass(self) -> None:
         """Follow the health monitor too: network figures change the verdict between polls."""
         await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.config_entry.runtime_data.health.async_add_listener(
-                self.async_write_ha_state
-            )
-        )
+        self.async_on_remove(self._monitor.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def _monitor(self) -> HealthMonitor:
+        monitor: HealthMonitor = self.coordinator.config_entry.runtime_data.health
+        return monitor
 
     @property
     def health(self) -> CameraHealth | None:
         """The camera's newest verdict and diagnosis."""
-        return self.coordinator.config_entry.runtime_data.health.cameras.get(self.serial)
+        return self._monitor.cameras.get(self.serial)
 
     @property
     def available(self) -> bool:

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components import persistent_notification
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
@@ -44,8 +45,8 @@ from .doctor.rules import diagnose
 from .stored import async_load_mapping
 
 if TYPE_CHECKING:
-    from .coordinator import AccountCoordinator, NetworkCoordinator
-    from .data import BlinkAudioDoctorConfigEntry
+    from .coordinator import AccountCoordinator
+    from .network import NetworkCoordinator
 
 STORE_VERSION = 1
 BLINK_POLL = timedelta(minutes=5)
@@ -128,7 +129,7 @@ class HealthMonitor:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: BlinkAudioDoctorConfigEntry,
+        entry: ConfigEntry,
         account: AccountCoordinator,
         network: NetworkCoordinator,
     ) -> None:

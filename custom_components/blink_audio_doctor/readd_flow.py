@@ -13,8 +13,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import RE_ADD_ISSUE_PREFIX
+from .power_cycle import async_get_power_cycles
 from .readd import STATE_WAITING_FOR_DELETE, ReAdd, async_get_re_adds
-from .services import async_start_power_cycle
 
 
 class ReAddRepairFlow(RepairsFlow):
@@ -68,7 +68,9 @@ class ReAddRepairFlow(RepairsFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
-                async_start_power_cycle(self.hass, record.entry_id, record.serial)
+                async_get_power_cycles(self.hass).async_start_in_background(
+                    record.entry_id, record.serial
+                )
             except HomeAssistantError:
                 errors["base"] = "power_cycle_refused"
             else:

@@ -19,21 +19,21 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import CONF_PLUGS, DOMAIN, EVENT_POWER_CYCLE
-from .coordinator import NetworkReading
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import supports_plug_power_cycle
 from .doctor.model import CameraSnapshot, Diagnosis, FixStep, Verdict
 from .doctor.rules import fix_order
 from .health import CameraHealth, describe_findings
+from .network import NetworkReading
 from .power_cycle import (
     OUTCOME_INTERRUPTED,
     OUTCOME_ONLINE,
     OUTCOME_PLUG_FAILED_OFF,
     OUTCOME_PLUG_FAILED_ON,
+    async_get_power_cycles,
 )
 from .readd import async_get_re_adds
 from .readd_flow import async_create_re_add_fix_flow
-from .services import async_start_power_cycle
 
 CHECK_AGAIN = "check_again"
 ACTION_FIELD = {
@@ -221,7 +221,7 @@ class CameraFixFlow(RepairsFlow):
 
         unsub = self.hass.bus.async_listen(EVENT_POWER_CYCLE, heard)
         try:
-            async_start_power_cycle(self.hass, self.entry_id, self.serial)
+            async_get_power_cycles(self.hass).async_start_in_background(self.entry_id, self.serial)
         except HomeAssistantError:
             unsub()
             raise

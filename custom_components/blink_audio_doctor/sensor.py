@@ -26,7 +26,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
-from .coordinator import AccountCoordinator, NetworkCoordinator, NetworkReading
+from .coordinator import AccountCoordinator
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import camera_can_report
 from .doctor.model import AccountSnapshot, CameraSnapshot, SyncModuleSnapshot
@@ -38,6 +38,7 @@ from .entity import (
     SyncModuleEntity,
     async_add_entities_for_new_devices,
 )
+from .network import NetworkCoordinator, NetworkReading
 from .readd import serials_being_re_added
 
 # Read-only: everything comes from the coordinator.
