@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
+
+import probatio as vol
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
 
 import custom_components.blink_audio_doctor
 
@@ -93,3 +98,67 @@ def test_no_module_of_the_integration_is_longer_than_the_limit() -> None:
     }
 
     assert {name: n for name, n in lengths.items() if n > MAX_LINES} == {}
+
+
+README = Path(__file__).parents[2] / "README.md"
+# README options row -> the option keys whose form defaults the row's Default cell names, in order.
+README_DEFAULTS = {
+    "Minimum camera Wi-Fi bars": ["min_wifi_bars"],
+    "Minimum camera Wi-Fi signal": ["min_wifi_dbm"],
+    "Minimum Sync Module link bars": ["min_sync_link_bars"],
+    "Minimum download speed": ["min_download_mbps"],
+    "Minimum upload speed": ["min_upload_mbps"],
+    "Maximum latency": ["max_latency_ms"],
+    "Maximum packet loss": ["max_packet_loss_pct"],
+    "Failing checks in a row before unhealthy": ["unhealthy_after"],
+    "Notify when a camera turns unhealthy": ["notifications"],
+    "Poll interval (sign-in mode only)": ["scan_interval"],
+    "Minutes between signal reads of Minis and doorbells": ["config_read_minutes"],
+    "Latency test host / port": ["latency_port"],
+    "Speed test every": ["speed_test_hours"],
+    "Most data per download / upload test": ["max_download_mb", "max_upload_mb"],
+}
+# Rows whose default is "nothing chosen" (or a server named in words).
+README_NO_NUMBER = {
+    "Smart plug of each plug-powered device",
+    "Speed test server",
+    "Use this download / upload / latency sensor instead",
+}
+
+
+def readme_options_table() -> dict[str, str]:
+    """Option -> Default cell of the README's options table."""
+    section = README.read_text(encoding="utf-8").split("### Options", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    assert header[:2] == ["Option", "Default"], header
+    table = {}
+    for row in rows[2:]:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        table[cells[0]] = cells[1]
+    return table
+
+
+def named_defaults(cell: str) -> list[float | bool]:
+    if cell in ("on", "off"):
+        return [cell == "on"]
+    return [float(number) for number in re.findall(r"-?\d+(?:\.\d+)?", cell)]
+
+
+async def test_the_readme_options_table_shows_the_forms_defaults(
+    hass: HomeAssistant, own_entry: ConfigEntry
+) -> None:
+    form = await hass.config_entries.options.async_init(own_entry.entry_id)
+    defaults = {
+        str(key): key.default()
+        for key in form["data_schema"].schema
+        if callable(getattr(key, "default", None)) and key.default() is not vol.UNDEFINED
+    }
+    table = readme_options_table()
+    assert set(table) == set(README_DEFAULTS) | README_NO_NUMBER
+
+    shown = {row: named_defaults(table[row]) for row in README_DEFAULTS}
+    expected = {row: [defaults[key] for key in keys] for row, keys in README_DEFAULTS.items()}
+    assert shown == expected
+    # Every default the form has is in the table.
+    assert {key for keys in README_DEFAULTS.values() for key in keys} == set(defaults)
