@@ -8,13 +8,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from homeassistant.config_entries import (
-    ConfigEntry,
-)
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, UnitOfDataRate, UnitOfTime
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -54,45 +51,10 @@ from .const import (
 )
 from .coordinator import AccountCoordinator
 from .doctor import probes
-from .doctor.model import AccountSnapshot, NetworkMetrics
+from .doctor.model import AccountSnapshot
 from .doctor.probes import measure_download, measure_latency, measure_upload
-from .stored import async_load_mapping, utc_datetime
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkReading:
-    """The home's internet as last measured (or mirrored from other sensors)."""
-
-    latency_ms: float | None = None
-    jitter_ms: float | None = None
-    packet_loss_pct: float | None = None
-    download_mbps: float | None = None
-    upload_mbps: float | None = None
-    speed_tested_at: datetime | None = None
-    speed_test_bytes: int | None = None
-
-    def metrics(self) -> NetworkMetrics:
-        """The figures the diagnosis reads."""
-        return NetworkMetrics(
-            download_mbps=self.download_mbps,
-            upload_mbps=self.upload_mbps,
-            latency_ms=self.latency_ms,
-            jitter_ms=self.jitter_ms,
-            packet_loss_pct=self.packet_loss_pct,
-            measured_at=self.speed_tested_at,
-        )
-
-    def as_response(self) -> dict[str, Any]:
-        """JSON-friendly figures (action response data)."""
-        return {
-            "download_mbps": self.download_mbps,
-            "upload_mbps": self.upload_mbps,
-            "latency_ms": self.latency_ms,
-            "jitter_ms": self.jitter_ms,
-            "packet_loss_pct": self.packet_loss_pct,
-            "speed_tested_at": self.speed_tested_at.isoformat() if self.speed_tested_at else None,
-            "speed_test_bytes": self.speed_test_bytes,
-        }
+from .network_reading import NetworkReading
+from .stored import async_load_mapping, number, utc_datetime
 
 
 class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
@@ -161,8 +123,8 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
         stored = await async_load_mapping(self._store)
         tested_bytes = stored.get("speed_test_bytes")
         self._speed = NetworkReading(
-            download_mbps=_float_or_none(stored.get("download_mbps")),
-            upload_mbps=_float_or_none(stored.get("upload_mbps")),
+            download_mbps=number(stored.get("download_mbps")),
+            upload_mbps=number(stored.get("upload_mbps")),
             speed_tested_at=utc_datetime(stored.get("speed_tested_at")),
             speed_test_bytes=tested_bytes if type(tested_bytes) is int else None,
         )
@@ -431,7 +393,3 @@ DATA_NETWORK_TESTS: HassKey[dict[str, list[datetime]]] = HassKey(f"{DOMAIN}_netw
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
-
-
-def _float_or_none(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

@@ -47,7 +47,7 @@ from .const import (
     PLUG_RECOVERY_WINDOW,
     PLUG_SWITCH_ATTEMPTS,
 )
-from .stored import mapping, power_cycle_state
+from .stored import mapping, power_cycle_state, timestamp_now
 
 STORAGE_KEY = f"{DOMAIN}.power_cycle"
 STORAGE_VERSION = 1
@@ -58,11 +58,6 @@ SHUTDOWN_WAIT_SECONDS = 15
 def plug_left_off_issue_id(plug: str) -> str:
     """Repair issue raised when a plug could not be turned back on."""
     return f"plug_left_off_{plug}"
-
-
-def timestamp_now() -> float:
-    """Now, as a POSIX timestamp (Home Assistant's clock, which tests move)."""
-    return dt_util.utcnow().timestamp()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.event import (
     async_track_state_change_event,
@@ -41,7 +41,8 @@ from .const import (
 )
 from .doctor.capabilities import capability_for
 from .doctor.model import AccountSnapshot
-from .plug_records import ActiveCycle, CycleRequest, PlugRecords, Waiter, timestamp_now
+from .plug_records import ActiveCycle, CycleRequest, PlugRecords, Waiter
+from .stored import timestamp_now
 from .targets import ResolvedDevice, async_resolve_device_by_serial, check_range, invalid
 
 DATA_POWER_CYCLES: HassKey[PowerCycleManager] = HassKey(f"{DOMAIN}_power_cycles")
@@ -116,6 +117,38 @@ class PowerCycleManager(PlugRecords):
 
         self.hass.async_create_background_task(run(), f"{DOMAIN} power cycle {cycle.request.plug}")
         return cycle
+
+    @callback
+    def async_start_and_follow(self, entry_id: str, serial: str) -> asyncio.Task[dict[str, Any]]:
+        """Start a cycle as `async_start_in_background` does; the task ends with its outcome.
+
+        The task's result is the data of the cycle's "finished" event. The cycle runs on its
+        own: cancelling the task (a closed dialog) ends only this wait, never the cycle.
+        """
+        finished: asyncio.Future[dict[str, Any]] = self.hass.loop.create_future()
+        plug: list[str] = []
+
+        @callback
+        def heard(event: Event) -> None:
+            # One cycle per plug at a time: the next "finished" of this plug is ours.
+            data = event.data
+            if data.get("type") == "finished" and data.get("plug") in plug and not finished.done():
+                finished.set_result(dict(data))
+
+        unsub = self.hass.bus.async_listen(EVENT_POWER_CYCLE, heard)
+        try:
+            plug.append(self.async_start_in_background(entry_id, serial).request.plug)
+        except HomeAssistantError:
+            unsub()
+            raise
+
+        async def outcome() -> dict[str, Any]:
+            try:
+                return await finished
+            finally:
+                unsub()
+
+        return self.hass.async_create_background_task(outcome(), f"{DOMAIN} follow power cycle")
 
     @callback
     def async_begin(self, request: CycleRequest) -> ActiveCycle:

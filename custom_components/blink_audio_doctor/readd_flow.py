@@ -14,7 +14,8 @@ from homeassistant.exceptions import HomeAssistantError
 
 from .const import RE_ADD_ISSUE_PREFIX
 from .power_cycle import async_get_power_cycles
-from .readd import STATE_WAITING_FOR_DELETE, ReAdd, async_get_re_adds
+from .readd import async_get_re_adds
+from .readd_record import STATE_WAITING_FOR_DELETE, ReAdd
 
 
 class ReAddRepairFlow(RepairsFlow):

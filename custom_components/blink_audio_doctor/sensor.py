@@ -38,7 +38,8 @@ from .entity import (
     SyncModuleEntity,
     async_add_entities_for_new_devices,
 )
-from .network import NetworkCoordinator, NetworkReading
+from .network import NetworkCoordinator
+from .network_reading import NetworkReading
 from .readd import serials_being_re_added
 
 # Read-only: everything comes from the coordinator.
