@@ -96,7 +96,7 @@ def notification_id(entry_id: str, serial: str) -> str:
 
 
 def thresholds_from_options(options: dict[str, Any], *, speed_known: bool) -> Thresholds:
-    """The diagnosis thresholds the user chose (defaults from DESIGN §5).
+    """The diagnosis thresholds the user chose (defaults: `Thresholds`).
 
     Without any speed figure (speed tests only on request and none run yet), the speed checks
     are off instead of leaving every camera "unknown" forever.

@@ -80,7 +80,6 @@ class ReAddTracker:
         # Finished re-adds whose camera HA's Blink integration shows only after a reload, with
         # the camera as it came back. Not stored: a restart sets HA's Blink up anew with it.
         self.reload_needed: dict[str, tuple[ReAdd, CameraSnapshot]] = {}
-        self._unsub_stop: CALLBACK_TYPE | None = None
 
     async def async_start(self) -> None:
         """Load the open re-adds; raise their issues again; restart their time-outs."""
@@ -98,11 +97,10 @@ class ReAddTracker:
             self._raise_issue(record)
             if record.state != STATE_NOT_SEEN:
                 self._schedule_deadline(record)
-        self._unsub_stop = self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._stop)
+        self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._stop)
 
     @callback
     def _stop(self, _event: Event) -> None:
-        self._unsub_stop = None
         for cancel in [*self._deadline_timers.values(), *self._pollers.values()]:
             cancel()
         self._deadline_timers.clear()
