@@ -360,11 +360,3 @@ class PowerCycleManager(PlugRecords):
 def async_get_power_cycles(hass: HomeAssistant) -> PowerCycleManager:
     """The instance's power-cycle manager (created by `async_setup`)."""
     return hass.data[DATA_POWER_CYCLES]
-
-
-async def async_setup_power_cycles(hass: HomeAssistant) -> PowerCycleManager:
-    """Create the manager and honour the records left by the last run (from `async_setup`)."""
-    manager = PowerCycleManager(hass)
-    hass.data[DATA_POWER_CYCLES] = manager
-    await manager.async_start()
-    return manager

@@ -384,11 +384,3 @@ def serials_being_re_added(hass: HomeAssistant, entry_id: str) -> set[str]:
     """Serials of an entry's cameras with an open re-add: keep their entities and devices."""
     tracker = hass.data.get(DATA_RE_ADDS)
     return set() if tracker is None else tracker.serials(entry_id)
-
-
-async def async_setup_re_adds(hass: HomeAssistant) -> ReAddTracker:
-    """Create the tracker and load the open re-adds (from `async_setup`)."""
-    tracker = ReAddTracker(hass)
-    hass.data[DATA_RE_ADDS] = tracker
-    await tracker.async_start()
-    return tracker

@@ -10,6 +10,7 @@ from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import RE_ADD_ISSUE_PREFIX
@@ -30,17 +31,21 @@ class ReAddRepairFlow(RepairsFlow):
     def _record(self) -> ReAdd | None:
         return async_get_re_adds(self.hass).open.get(self.tracking_id)
 
+    def _open_record(self) -> ReAdd:
+        """The re-add this flow follows; the flow ends when it is no longer open."""
+        record = self._record()
+        if record is None:
+            raise AbortFlow("re_add_not_found")
+        return record
+
     def _placeholders(self, record: ReAdd) -> dict[str, str]:
         return {"name": record.name or "", "serial": record.serial, "plug": record.plug or ""}
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Start at the first step the re-add has not passed."""
-        record = self._record()
-        if record is None:
-            if self.tracking_id in async_get_re_adds(self.hass).reload_needed:
-                return await self.async_step_blink_reload()
-            return self.async_abort(reason="re_add_not_found")
-        if record.state == STATE_WAITING_FOR_DELETE:
+        if self.tracking_id in async_get_re_adds(self.hass).reload_needed:
+            return await self.async_step_blink_reload()
+        if self._open_record().state == STATE_WAITING_FOR_DELETE:
             return await self.async_step_delete()
         return await self.async_step_add_back()
 
@@ -48,9 +53,7 @@ class ReAddRepairFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Delete the camera in the Blink app."""
-        record = self._record()
-        if record is None:
-            return self.async_abort(reason="re_add_not_found")
+        record = self._open_record()
         if user_input is not None:
             if record.plug:
                 return await self.async_step_restart_plug()
@@ -63,9 +66,7 @@ class ReAddRepairFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Restart the camera through its smart plug."""
-        record = self._record()
-        if record is None:
-            return self.async_abort(reason="re_add_not_found")
+        record = self._open_record()
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
@@ -86,9 +87,7 @@ class ReAddRepairFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Restart the camera by hand."""
-        record = self._record()
-        if record is None:
-            return self.async_abort(reason="re_add_not_found")
+        record = self._open_record()
         if user_input is not None:
             return await self.async_step_add_back()
         return self.async_show_form(

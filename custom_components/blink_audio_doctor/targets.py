@@ -133,17 +133,22 @@ def _blink_device_key(
     hass: HomeAssistant, device: dr.DeviceEntry | dr.ChildDeviceEntry
 ) -> tuple[str, str] | None:
     """(our entry id, serial) of a Blink camera or Sync Module device; None for any other."""
-    serials = [
-        value
-        for domain, value in device.identifiers
-        if domain in (DOMAIN, BLINK_DOMAIN) and not value.startswith(SERVICE_DEVICE_PREFIX)
-    ]
+    serials = device_serials(device)
     if not serials:
         return None
     for entry in hass.config_entries.async_entries(DOMAIN):
         if device.config_entry_id in (entry.entry_id, entry.data.get(CONF_BLINK_ENTRY_ID)):
-            return entry.entry_id, serials[0]
+            return entry.entry_id, min(serials)
     return None
+
+
+def device_serials(device: dr.AnyDeviceEntry) -> set[str]:
+    """Serial numbers of a Blink camera or Sync Module device (ours or HA's Blink's)."""
+    return {
+        value
+        for domain, value in device.identifiers
+        if domain in (DOMAIN, BLINK_DOMAIN) and not value.startswith(SERVICE_DEVICE_PREFIX)
+    }
 
 
 def _resolved(
