@@ -8,7 +8,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_PLUGS
-from .coordinator import AccountCoordinator
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.model import CameraSnapshot, SyncModuleSnapshot
 from .entity import (
@@ -17,7 +16,6 @@ from .entity import (
     InternetEntity,
     async_add_entities_for_new_devices,
 )
-from .network import NetworkCoordinator
 from .power_cycle import async_get_power_cycles
 
 # Presses start a background cycle; the power-cycle manager serialises per plug.
@@ -69,10 +67,6 @@ class PowerCycleButton(BlinkDeviceEntity, ButtonEntity):
 
     entity_description = POWER_CYCLE
 
-    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
-        """Describe the button."""
-        super().__init__(coordinator, serial, POWER_CYCLE.key)
-
     @property
     def available(self) -> bool:
         """Available while the device is on the account and still has a plug mapped."""
@@ -91,10 +85,6 @@ class RunDiagnosticsButton(CameraEntity, ButtonEntity):
 
     entity_description = RUN_DIAGNOSTICS
 
-    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
-        """Describe the button."""
-        super().__init__(coordinator, serial, RUN_DIAGNOSTICS.key)
-
     async def async_press(self) -> None:
         """Refresh; the verdict and the diagnosis follow."""
         await self.coordinator.async_refresh_now(configs_of=[self.serial])
@@ -104,10 +94,6 @@ class RunNetworkTestButton(InternetEntity, ButtonEntity):
     """Measure latency and speed now."""
 
     entity_description = RUN_NETWORK_TEST
-
-    def __init__(self, coordinator: NetworkCoordinator) -> None:
-        """Describe the button."""
-        super().__init__(coordinator, RUN_NETWORK_TEST.key)
 
     async def async_press(self) -> None:
         """Run the test (or join the one under way)."""

@@ -8,7 +8,7 @@ from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -30,11 +30,18 @@ class BlinkDeviceEntity(CoordinatorEntity[AccountCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: AccountCoordinator, serial: str, key: str) -> None:
-        """Name the entity after its device and key; attach it to the right device."""
+    def __init__(
+        self,
+        coordinator: AccountCoordinator,
+        serial: str,
+        description: EntityDescription | None = None,
+    ) -> None:
+        """Describe the entity (a class's own description unless given); attach it to its device."""
         super().__init__(coordinator)
+        if description is not None:
+            self.entity_description = description
         self.serial = serial
-        self._attr_unique_id = f"{serial}-{key}"
+        self._attr_unique_id = f"{serial}-{self.entity_description.key}"
         blink_device = None
         if coordinator.linked:
             blink_device = dr.async_get(coordinator.hass).async_get_device_by_identifier(
@@ -206,11 +213,15 @@ class InternetEntity(CoordinatorEntity[NetworkCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: NetworkCoordinator, key: str) -> None:
+    def __init__(
+        self, coordinator: NetworkCoordinator, description: EntityDescription | None = None
+    ) -> None:
         """One service device per entry, keyed by the entry (not by a Blink serial)."""
         super().__init__(coordinator)
+        if description is not None:
+            self.entity_description = description
         entry_id = coordinator.config_entry.entry_id
-        self._attr_unique_id = f"{SERVICE_DEVICE_PREFIX}{entry_id}-{key}"
+        self._attr_unique_id = f"{SERVICE_DEVICE_PREFIX}{entry_id}-{self.entity_description.key}"
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, f"{SERVICE_DEVICE_PREFIX}{entry_id}")},
             entry_type=DeviceEntryType.SERVICE,
