@@ -99,9 +99,13 @@ class CameraHealthEntity(CameraEntity):
     """An entity that shows a camera's two-way audio health (updated on every evaluation)."""
 
     async def async_added_to_hass(self) -> None:
-        """Follow the health monitor too: network figures change the verdict between polls."""
+        """Follow the health monitor: it judges after every account and network update."""
         await super().async_added_to_hass()
         self.async_on_remove(self._monitor.async_add_listener(self.async_write_ha_state))
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Written by the monitor's evaluation of the same update instead (one source)."""
 
     @property
     def _monitor(self) -> HealthMonitor:

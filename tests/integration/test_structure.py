@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import probatio as vol
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 
 import custom_components.blink_audio_doctor
+from blink_cloud_sim.server import SimServer
+from custom_components.blink_audio_doctor.const import DOMAIN
+
+from .power_helpers import GARDEN
 
 PACKAGE = Path(custom_components.blink_audio_doctor.__file__).parent
 PACKAGE_NAME = "custom_components.blink_audio_doctor"
@@ -162,3 +170,32 @@ async def test_the_readme_options_table_shows_the_forms_defaults(
     assert shown == expected
     # Every default the form has is in the table.
     assert {key for keys in README_DEFAULTS.values() for key in keys} == set(defaults)
+
+
+async def test_a_health_sensor_is_written_once_per_verdict(
+    hass: HomeAssistant, blink_sim: SimServer, own_entry: ConfigEntry
+) -> None:
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "binary_sensor", DOMAIN, f"{GARDEN}-two_way_audio"
+    )
+    assert entity_id is not None
+    writes: list[str] = []
+    verdicts: list[None] = []
+
+    @callback
+    def ours(event_data: Mapping[str, Any]) -> bool:
+        return event_data["entity_id"] == entity_id
+
+    @callback
+    def written(event: Event[Any]) -> None:
+        writes.append(event.event_type)
+
+    for event_type in (EVENT_STATE_CHANGED, EVENT_STATE_REPORTED):
+        hass.bus.async_listen(event_type, written, event_filter=ours)
+    own_entry.runtime_data.health.async_add_listener(lambda: verdicts.append(None))
+    await own_entry.runtime_data.account.async_refresh()
+    await hass.async_block_till_done()
+
+    # The sensor follows one source, the health monitor: one write per verdict, none besides.
+    assert verdicts
+    assert len(writes) == len(verdicts)
