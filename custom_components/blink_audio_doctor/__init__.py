@@ -13,14 +13,17 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
-from .const import BLINK_DOMAIN, DOMAIN, SERVICE_DEVICE_PREFIX
-from .coordinator import AccountCoordinator, NetworkCoordinator, source_issue_id
+from .const import DOMAIN
+from .coordinator import AccountCoordinator, source_issue_id
 from .data import BlinkAudioDoctorConfigEntry, BlinkAudioDoctorData
 from .entity import async_attach_to_blink_devices
 from .health import HealthMonitor
-from .power_cycle import async_get_power_cycles, async_setup_power_cycles
-from .readd import async_get_re_adds, async_setup_re_adds, serials_being_re_added
+from .instance import async_setup_instance
+from .network import NetworkCoordinator
+from .power_cycle import DATA_POWER_CYCLES, PowerCycleManager, async_get_power_cycles
+from .readd import DATA_RE_ADDS, ReAddTracker, async_get_re_adds, serials_being_re_added
 from .services import async_setup_services
+from .targets import device_serials
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
 
@@ -34,8 +37,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa:
     Runs before any entry loads: a plug that a cut-short power cycle left off is turned back on
     even when the entry cannot load.
     """
-    await async_setup_power_cycles(hass)
-    await async_setup_re_adds(hass)
+    await async_setup_instance(hass, DATA_POWER_CYCLES, PowerCycleManager(hass))
+    await async_setup_instance(hass, DATA_RE_ADDS, ReAddTracker(hass))
     async_setup_services(hass)
     return True
 
@@ -86,7 +89,7 @@ async def async_remove_config_entry_device(
     snapshot = entry.runtime_data.account.data
     present = set() if snapshot is None else set(snapshot.cameras) | set(snapshot.sync_modules)
     present |= serials_being_re_added(hass, entry.entry_id)
-    return not _serials(device_entry) & present
+    return not device_serials(device_entry) & present
 
 
 def _remover_of_gone_devices(
@@ -107,19 +110,14 @@ def _remover_of_gone_devices(
         entity_registry = er.async_get(hass)
         for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id):
             device = device_registry.async_get(entity.device_id) if entity.device_id else None
-            if device is not None and _serials(device) and not _serials(device) & present:
+            if (
+                device is not None
+                and device_serials(device)
+                and not device_serials(device) & present
+            ):
                 entity_registry.async_remove(entity.entity_id)
         for device in dr.async_entries_for_config_entry(device_registry, entry.entry_id):
-            if _serials(device) and not _serials(device) & present:
+            if device_serials(device) and not device_serials(device) & present:
                 device_registry.async_remove_device(device.id)
 
     return remove_gone
-
-
-def _serials(device: dr.AnyDeviceEntry) -> set[str]:
-    """Serial numbers of a Blink camera or Sync Module device (ours or HA's Blink's)."""
-    return {
-        value
-        for domain, value in device.identifiers
-        if domain in (DOMAIN, BLINK_DOMAIN) and not value.startswith(SERVICE_DEVICE_PREFIX)
-    }

@@ -11,7 +11,6 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import AccountCoordinator
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.model import Verdict
 from .entity import BlinkDeviceEntity, CameraHealthEntity, async_add_entities_for_new_devices
@@ -56,10 +55,6 @@ class OnlineSensor(BlinkDeviceEntity, BinarySensorEntity):
 
     entity_description = ONLINE
 
-    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, serial, ONLINE.key)
-
     @property
     def is_on(self) -> bool | None:
         """Online as Blink reports it; None (unknown) when Blink did not say."""
@@ -75,10 +70,6 @@ class TwoWayAudioSensor(CameraHealthEntity, BinarySensorEntity):
     """
 
     entity_description = TWO_WAY_AUDIO
-
-    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, serial, TWO_WAY_AUDIO.key)
 
     @property
     def is_on(self) -> bool | None:

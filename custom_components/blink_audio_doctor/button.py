@@ -8,7 +8,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_PLUGS
-from .coordinator import AccountCoordinator, NetworkCoordinator
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.model import CameraSnapshot, SyncModuleSnapshot
 from .entity import (
@@ -17,7 +16,7 @@ from .entity import (
     InternetEntity,
     async_add_entities_for_new_devices,
 )
-from .services import async_start_power_cycle
+from .power_cycle import async_get_power_cycles
 
 # Presses start a background cycle; the power-cycle manager serialises per plug.
 PARALLEL_UPDATES = 0
@@ -68,10 +67,6 @@ class PowerCycleButton(BlinkDeviceEntity, ButtonEntity):
 
     entity_description = POWER_CYCLE
 
-    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
-        """Describe the button."""
-        super().__init__(coordinator, serial, POWER_CYCLE.key)
-
     @property
     def available(self) -> bool:
         """Available while the device is on the account and still has a plug mapped."""
@@ -80,17 +75,15 @@ class PowerCycleButton(BlinkDeviceEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Start a power cycle; refusals (cooldown, plug unavailable ...) are raised at once."""
-        async_start_power_cycle(self.hass, self.coordinator.config_entry.entry_id, self.serial)
+        async_get_power_cycles(self.hass).async_start_in_background(
+            self.coordinator.config_entry.entry_id, self.serial
+        )
 
 
 class RunDiagnosticsButton(CameraEntity, ButtonEntity):
     """Fresh Blink data now (cheap: one request when linked) and a new verdict."""
 
     entity_description = RUN_DIAGNOSTICS
-
-    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
-        """Describe the button."""
-        super().__init__(coordinator, serial, RUN_DIAGNOSTICS.key)
 
     async def async_press(self) -> None:
         """Refresh; the verdict and the diagnosis follow."""
@@ -101,10 +94,6 @@ class RunNetworkTestButton(InternetEntity, ButtonEntity):
     """Measure latency and speed now."""
 
     entity_description = RUN_NETWORK_TEST
-
-    def __init__(self, coordinator: NetworkCoordinator) -> None:
-        """Describe the button."""
-        super().__init__(coordinator, RUN_NETWORK_TEST.key)
 
     async def async_press(self) -> None:
         """Run the test (or join the one under way)."""

@@ -35,7 +35,7 @@ CONF_CONFIG_READ_MINUTES: Final = "config_read_minutes"
 DEFAULT_CONFIG_READ_MINUTES: Final = 30
 
 DEFAULT_SCAN_INTERVAL: Final = 300
-MIN_SCAN_INTERVAL: Final = 300  # Blink flags accounts that poll faster (research: blinkpy #720)
+MIN_SCAN_INTERVAL: Final = 300  # Blink flags accounts that poll faster
 # The Blink coordinator of HA core polls every 300 s; data older than three polls is stale.
 STALE_AFTER_POLLS: Final = 3
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 
-if TYPE_CHECKING:
-    from .coordinator import AccountCoordinator, NetworkCoordinator
-    from .health import HealthMonitor
+from .coordinator import AccountCoordinator
+from .health import HealthMonitor
+from .network import NetworkCoordinator
 
 
 @dataclass

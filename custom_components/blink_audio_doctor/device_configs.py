@@ -20,9 +20,10 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import ClientError, ClientTimeout
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
@@ -30,9 +31,6 @@ from homeassistant.util import dt as dt_util
 from .const import CONF_CONFIG_READ_MINUTES, DEFAULT_CONFIG_READ_MINUTES, DOMAIN, LOGGER
 from .doctor.model import DeviceConfigReading
 from .source import SourceUnavailableError
-
-if TYPE_CHECKING:
-    from .data import BlinkAudioDoctorConfigEntry
 
 # The homescreen sections whose devices have a config endpoint of this shape.
 SECTIONS = ("owls", "doorbells")
@@ -93,7 +91,7 @@ class DeviceConfigs:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: BlinkAudioDoctorConfigEntry,
+        entry: ConfigEntry,
         *,
         blink: Callable[[], Any],
         on_new_readings: Callable[[], None],

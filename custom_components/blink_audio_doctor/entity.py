@@ -8,15 +8,16 @@ from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import BLINK_DOMAIN, CONF_BLINK_ENTRY_ID, DOMAIN, SERVICE_DEVICE_PREFIX
-from .coordinator import AccountCoordinator, NetworkCoordinator
+from .coordinator import AccountCoordinator
 from .doctor.capabilities import capability_for
 from .doctor.model import AccountSnapshot, CameraSnapshot, SyncModuleSnapshot
-from .health import CameraHealth
+from .health import CameraHealth, HealthMonitor
+from .network import NetworkCoordinator
 from .readd import serials_being_re_added
 
 
@@ -29,11 +30,18 @@ class BlinkDeviceEntity(CoordinatorEntity[AccountCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: AccountCoordinator, serial: str, key: str) -> None:
-        """Name the entity after its device and key; attach it to the right device."""
+    def __init__(
+        self,
+        coordinator: AccountCoordinator,
+        serial: str,
+        description: EntityDescription | None = None,
+    ) -> None:
+        """Describe the entity (a class's own description unless given); attach it to its device."""
         super().__init__(coordinator)
+        if description is not None:
+            self.entity_description = description
         self.serial = serial
-        self._attr_unique_id = f"{serial}-{key}"
+        self._attr_unique_id = f"{serial}-{self.entity_description.key}"
         blink_device = None
         if coordinator.linked:
             blink_device = dr.async_get(coordinator.hass).async_get_device_by_identifier(
@@ -91,18 +99,23 @@ class CameraHealthEntity(CameraEntity):
     """An entity that shows a camera's two-way audio health (updated on every evaluation)."""
 
     async def async_added_to_hass(self) -> None:
-        """Follow the health monitor too: network figures change the verdict between polls."""
+        """Follow the health monitor: it judges after every account and network update."""
         await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.config_entry.runtime_data.health.async_add_listener(
-                self.async_write_ha_state
-            )
-        )
+        self.async_on_remove(self._monitor.async_add_listener(self.async_write_ha_state))
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Written by the monitor's evaluation of the same update instead (one source)."""
+
+    @property
+    def _monitor(self) -> HealthMonitor:
+        monitor: HealthMonitor = self.coordinator.config_entry.runtime_data.health
+        return monitor
 
     @property
     def health(self) -> CameraHealth | None:
         """The camera's newest verdict and diagnosis."""
-        return self.coordinator.config_entry.runtime_data.health.cameras.get(self.serial)
+        return self._monitor.cameras.get(self.serial)
 
     @property
     def available(self) -> bool:
@@ -204,11 +217,15 @@ class InternetEntity(CoordinatorEntity[NetworkCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: NetworkCoordinator, key: str) -> None:
+    def __init__(
+        self, coordinator: NetworkCoordinator, description: EntityDescription | None = None
+    ) -> None:
         """One service device per entry, keyed by the entry (not by a Blink serial)."""
         super().__init__(coordinator)
+        if description is not None:
+            self.entity_description = description
         entry_id = coordinator.config_entry.entry_id
-        self._attr_unique_id = f"{SERVICE_DEVICE_PREFIX}{entry_id}-{key}"
+        self._attr_unique_id = f"{SERVICE_DEVICE_PREFIX}{entry_id}-{self.entity_description.key}"
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, f"{SERVICE_DEVICE_PREFIX}{entry_id}")},
             entry_type=DeviceEntryType.SERVICE,

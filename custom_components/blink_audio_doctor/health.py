@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components import persistent_notification
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
@@ -39,13 +40,14 @@ from .const import (
     STALE_AFTER_POLLS,
 )
 from .doctor.hysteresis import HealthTracker, advance
-from .doctor.model import AccountSnapshot, Diagnosis, Finding, Thresholds, Verdict
+from .doctor.model import AccountSnapshot, CameraSnapshot, Diagnosis, Finding, Thresholds, Verdict
 from .doctor.rules import diagnose
 from .stored import async_load_mapping
 
 if TYPE_CHECKING:
-    from .coordinator import AccountCoordinator, NetworkCoordinator
-    from .data import BlinkAudioDoctorConfigEntry
+    from .coordinator import AccountCoordinator
+    from .network import NetworkCoordinator
+    from .network_reading import NetworkReading
 
 STORE_VERSION = 1
 BLINK_POLL = timedelta(minutes=5)
@@ -94,7 +96,7 @@ def notification_id(entry_id: str, serial: str) -> str:
 
 
 def thresholds_from_options(options: dict[str, Any], *, speed_known: bool) -> Thresholds:
-    """The diagnosis thresholds the user chose (defaults from DESIGN §5).
+    """The diagnosis thresholds the user chose (defaults: `Thresholds`).
 
     Without any speed figure (speed tests only on request and none run yet), the speed checks
     are off instead of leaving every camera "unknown" forever.
@@ -128,7 +130,7 @@ class HealthMonitor:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: BlinkAudioDoctorConfigEntry,
+        entry: ConfigEntry,
         account: AccountCoordinator,
         network: NetworkCoordinator,
     ) -> None:
@@ -336,3 +338,24 @@ def _text(value: object, unit: str | None) -> str:
     if isinstance(value, float):
         value = round(value, 1)
     return f"{value} {unit}" if unit else str(value)
+
+
+def describe_measured(camera: CameraSnapshot | None, reading: NetworkReading | None) -> str:
+    """The camera's and the home's figures, for the fix texts."""
+    parts = []
+    if camera is not None:
+        parts.append(f"Wi-Fi {camera.wifi_bars if camera.wifi_bars is not None else '?'}/5")
+        if camera.wifi_dbm is not None:
+            parts.append(f"{camera.wifi_dbm} dBm")
+        if camera.sync_link_bars is not None:
+            parts.append(f"Sync Module link {camera.sync_link_bars}/5")
+    if reading is not None:
+        parts.append(
+            f"↓ {_figure(reading.download_mbps)} / ↑ {_figure(reading.upload_mbps)} Mbit/s, "
+            f"{_figure(reading.latency_ms)} ms"
+        )
+    return " · ".join(parts)
+
+
+def _figure(value: float | None) -> str:
+    return "?" if value is None else f"{value:g}"

@@ -1,69 +1,52 @@
-"""Restart-safe power cycles of plug-powered Blink devices through a smart plug.
+"""Power cycles of plug-powered Blink devices through a smart plug.
 
-A plug is never left off: the "turn back on at" record is saved before the plug goes off and is
-honoured at start-up (a record that is due turns its plug on, retrying while the plug is
-unavailable for up to 10 minutes; one not yet due is rescheduled). Unloading the entry mid-cycle
-turns the plug on first; so does stopping Home Assistant, for every plug with a pending record, in
-a shutdown job (see `_async_shutdown`). Damaged records never stop the start-up. One cycle per
-plug at a time; a cooldown and an hourly attempt limit per plug; the plug's state is verified
-after every switch.
-
-Waits use Home Assistant's timers (``async_call_later``), never ``asyncio.sleep``, and every clock
-reading is ``dt_util.utcnow()``, so tests drive them with simulated time.
+`PowerCycleManager` validates a request (device, plug, ranges), claims the plug (one cycle per
+plug at a time; a cooldown and an hourly attempt limit per plug), switches it off and on again,
+verifying the plug's state after every switch, and waits for Blink to report the device online.
+Actions, buttons and repair flows all start cycles here; the restart-safe records are kept by
+`PlugRecords` (plug_records.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
-    ATTR_ENTITY_ID,
-    SERVICE_TURN_OFF,
-    SERVICE_TURN_ON,
-    STATE_OFF,
-    STATE_ON,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import (
-    async_call_later,
-    async_track_point_in_utc_time,
     async_track_state_change_event,
 )
-from homeassistant.helpers.storage import Store
-from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import (
+    CONF_PLUGS,
+    DEFAULT_OFF_SECONDS,
+    DEFAULT_ONLINE_TIMEOUT,
     DOMAIN,
     EVENT_POWER_CYCLE,
     LOGGER,
+    MAX_OFF_SECONDS,
+    MAX_ONLINE_TIMEOUT,
     MAX_POWER_CYCLES_PER_HOUR,
-    PLUG_CONFIRM_SECONDS,
-    PLUG_RECOVERY_RETRY_SECONDS,
-    PLUG_RECOVERY_WINDOW,
-    PLUG_SWITCH_ATTEMPTS,
+    MIN_OFF_SECONDS,
+    MIN_ONLINE_TIMEOUT,
     POWER_CYCLE_COOLDOWN,
     STATUS_POLL_SECONDS,
 )
+from .doctor.capabilities import capability_for
 from .doctor.model import AccountSnapshot
-from .stored import mapping, power_cycle_state
+from .plug_records import ActiveCycle, CycleRequest, PlugRecords, Waiter
+from .stored import timestamp_now
+from .targets import ResolvedDevice, async_resolve_device_by_serial, check_range, invalid
 
 DATA_POWER_CYCLES: HassKey[PowerCycleManager] = HassKey(f"{DOMAIN}_power_cycles")
-STORAGE_KEY = f"{DOMAIN}.power_cycle"
-STORAGE_VERSION = 1
 HOUR_SECONDS = 3600
-# How long a stop waits for the plugs to be on: Home Assistant gives all shutdown jobs 20 s.
-SHUTDOWN_WAIT_SECONDS = 15
 
 OUTCOME_ONLINE = "online"
 OUTCOME_TIMED_OUT = "timed_out"
@@ -73,243 +56,99 @@ OUTCOME_PLUG_FAILED_OFF = "plug_did_not_switch_off"
 OUTCOME_PLUG_FAILED_ON = "plug_did_not_switch_on"
 
 
-def plug_left_off_issue_id(plug: str) -> str:
-    """Repair issue raised when a plug could not be turned back on."""
-    return f"plug_left_off_{plug}"
-
-
-def _now() -> float:
-    return dt_util.utcnow().timestamp()
-
-
-@dataclass(frozen=True, slots=True)
-class CycleRequest:
-    """One power cycle, validated.
-
-    Attributes:
-        entry_id: Our config entry that knows the device.
-        serial: The device's serial number.
-        name: The device's name (for events and messages).
-        device_id: The device registry id (events carry it instead of the serial).
-        plug: The switch entity that powers the device.
-        off_seconds: How long the plug stays off.
-        wait_for_online: Whether to wait for Blink to report the device online again.
-        timeout: How long to wait for that, from the moment the plug is back on.
-        force: Skip the cooldown (never the hourly limit).
-    """
-
-    entry_id: str
-    serial: str
-    name: str | None
-    device_id: str | None
-    plug: str
-    off_seconds: float
-    wait_for_online: bool
-    timeout: float
-    force: bool = False
-
-
-class _Waiter:
-    """Sleeps on a Home Assistant timer; `wake()` ends the sleep early."""
-
-    def __init__(self, hass: HomeAssistant) -> None:
-        self._hass = hass
-        self._future: asyncio.Future[None] | None = None
+class PowerCycleManager(PlugRecords):
+    """Every power cycle of this Home Assistant instance."""
 
     @callback
-    def wake(self, *_: Any) -> None:
-        if self._future is not None and not self._future.done():
-            self._future.set_result(None)
-
-    async def wait(self, seconds: float) -> None:
-        future: asyncio.Future[None] = self._hass.loop.create_future()
-        self._future = future
-        cancel = async_call_later(self._hass, max(seconds, 0.0), self.wake)
-        try:
-            await future
-        finally:
-            cancel()
-            self._future = None
-
-
-@dataclass
-class ActiveCycle:
-    """A power cycle under way."""
-
-    request: CycleRequest
-    waiter: _Waiter
-    plug_on: asyncio.Future[None]
-    interrupted: bool = False
-    started_at: float = field(default_factory=_now)
-
-    def was_interrupted(self) -> bool:
-        """Whether an unload or a stop cut the cycle short (it may happen during any wait)."""
-        return self.interrupted
-
-    @callback
-    def interrupt(self) -> None:
-        """Cut the off time short and skip the wait for Blink (unload, stop)."""
-        self.interrupted = True
-        self.waiter.wake()
-
-
-class PowerCycleManager:
-    """Every power cycle of this Home Assistant instance, and the plugs' restart-safe records."""
-
-    def __init__(self, hass: HomeAssistant) -> None:
-        """Prepare; `async_start` loads the records and honours them."""
-        self.hass = hass
-        self._store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, STORAGE_KEY)
-        # plug -> {"turn_on_at": ts, "serial": s, "entry_id": e}
-        self.pending: dict[str, dict[str, Any]] = {}
-        # plug -> {"starts": [ts, ...], "last_end": ts}
-        self._history: dict[str, dict[str, Any]] = {}
-        self.active: dict[str, ActiveCycle] = {}
-        self._recoveries: dict[str, asyncio.Task[bool]] = {}
-        self._recovery_waiters: dict[str, _Waiter] = {}
-        self._timers: dict[str, CALLBACK_TYPE] = {}
-        self._stopping = False  # the shutdown job has started: no new cycles
-        self._stopped = False  # it has ended: a record left now waits for the next start-up
-
-    # ------------------------------------------------------------------ start-up and shutdown
-
-    async def async_start(self) -> None:
-        """Load the records; turn on every plug that is due, reschedule the others."""
-        stored: object = await self._store.async_load()
-        self.pending, self._history = power_cycle_state(mapping(stored, STORAGE_KEY), STORAGE_KEY)
-        if stored is not None and stored != {"pending": self.pending, "history": self._history}:
-            await self._async_save()  # what was dropped or repaired stays so
-        now = _now()
-        for plug, record in list(self.pending.items()):
-            turn_on_at = record["turn_on_at"]
-            if turn_on_at <= now:
-                LOGGER.warning("Turning %s back on: a power cycle was cut short", plug)
-                self._start_recovery(plug)
-            else:
-                self._schedule_recovery(plug, dt_util.utc_from_timestamp(turn_on_at))
-        # A shutdown job, not a listener of EVENT_HOMEASSISTANT_STOP: shutdown jobs run (and are
-        # awaited) before Home Assistant cancels its background tasks, among them the cycles
-        # that the button and the repair flow start and every recovery.
-        self.hass.async_add_shutdown_job(
-            HassJob(self._async_shutdown, f"{DOMAIN} turn plugs back on")
-        )
-
-    async def _async_shutdown(self) -> None:
-        """Home Assistant is stopping: every plug with a pending record goes back on now.
-
-        Cycles under way are cut short (each turns its plug on); a record not yet due, or one
-        whose recovery waits for its plug, gets an attempt at once. A plug that is still not on
-        after `SHUTDOWN_WAIT_SECONDS` keeps its record, which the next start-up honours.
-        """
-        self._stopping = True
-        deadline = _now() + SHUTDOWN_WAIT_SECONDS
-        for cancel in self._timers.values():
-            cancel()
-        self._timers.clear()
-        cycles = list(self.active.values())
-        for cycle in cycles:
-            cycle.interrupt()
-        await self._async_wait_for([cycle.plug_on for cycle in cycles], deadline)
-        for plug in list(self.pending):  # a recovery may end (and drop its record) at once
-            if plug not in self.active:
-                self._start_recovery(plug)  # joins a recovery under way
-        for waiter in self._recovery_waiters.values():
-            waiter.wake()  # retry now, not at the next retry time
-        await self._async_wait_for(list(self._recoveries.values()), deadline)
-        self._stopped = True
-        if self.pending:
-            LOGGER.warning(
-                "Home Assistant is stopping with %s still off; it is turned on at the next start",
-                ", ".join(sorted(self.pending)),
+    def async_prepare(
+        self,
+        device: ResolvedDevice,
+        *,
+        off_seconds: float = DEFAULT_OFF_SECONDS,
+        wait_for_online: bool = True,
+        timeout: float = DEFAULT_ONLINE_TIMEOUT,
+        force: bool = False,
+    ) -> ActiveCycle:
+        """Validate a cycle and claim its plug; raises ServiceValidationError, changes nothing."""
+        check_range("off_seconds_out_of_range", off_seconds, MIN_OFF_SECONDS, MAX_OFF_SECONDS)
+        check_range("timeout_out_of_range", timeout, MIN_ONLINE_TIMEOUT, MAX_ONLINE_TIMEOUT)
+        name = device.name or device.serial[-4:]
+        if device.is_camera:
+            capability = capability_for(device.product_type)
+            if capability is None:
+                raise invalid("unknown_model", name=name)
+            if not capability.plug_power_cycle:
+                raise invalid("battery_device", name=name)
+        plug = device.entry.options.get(CONF_PLUGS, {}).get(device.serial)
+        if not plug:
+            raise invalid("no_plug_mapped", name=name)
+        state = self.hass.states.get(plug)
+        if not plug.startswith("switch.") or state is None:
+            raise invalid("plug_missing", name=name, plug=plug)
+        if state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            raise invalid("plug_unavailable", name=name, plug=plug)
+        return self.async_begin(
+            CycleRequest(
+                entry_id=device.entry.entry_id,
+                serial=device.serial,
+                name=device.name,
+                device_id=device.device_id,
+                plug=plug,
+                off_seconds=off_seconds,
+                wait_for_online=wait_for_online,
+                timeout=timeout,
+                force=force,
             )
-
-    async def _async_wait_for(self, waits: Sequence[asyncio.Future[Any]], deadline: float) -> None:
-        """Wait until every future is done, or until `deadline` (a Home Assistant timer)."""
-        if not waits or (remaining := deadline - _now()) <= 0:
-            return
-        # Shielded: giving up waiting must not cancel a cycle or a recovery.
-        gathered = asyncio.gather(*(asyncio.shield(wait) for wait in waits), return_exceptions=True)
-        waiter = _Waiter(self.hass)
-        gathered.add_done_callback(waiter.wake)
-        await waiter.wait(remaining)
-
-    async def async_entry_unloading(self, entry_id: str) -> None:
-        """An entry is unloading: its cycles turn their plugs on before it goes."""
-        await self._async_interrupt(
-            [cycle for cycle in self.active.values() if cycle.request.entry_id == entry_id]
         )
 
-    @staticmethod
-    async def _async_interrupt(cycles: list[ActiveCycle]) -> None:
-        for cycle in cycles:
-            cycle.interrupt()
-        for cycle in cycles:
-            await asyncio.shield(cycle.plug_on)
+    @callback
+    def async_start_in_background(self, entry_id: str, serial: str) -> ActiveCycle:
+        """Start a power cycle with the defaults in the background (button, repair flows).
+
+        Validation errors are raised at once; the cycle's own outcome goes to the event and the log.
+        """
+        cycle = self.async_prepare(async_resolve_device_by_serial(self.hass, entry_id, serial))
+
+        async def run() -> None:
+            try:
+                await self.async_run(cycle)
+            except HomeAssistantError as err:
+                LOGGER.warning("Power cycle through %s failed: %s", cycle.request.plug, err)
+
+        self.hass.async_create_background_task(run(), f"{DOMAIN} power cycle {cycle.request.plug}")
+        return cycle
 
     @callback
-    def _schedule_recovery(self, plug: str, when: datetime) -> None:
+    def async_start_and_follow(self, entry_id: str, serial: str) -> asyncio.Task[dict[str, Any]]:
+        """Start a cycle as `async_start_in_background` does; the task ends with its outcome.
+
+        The task's result is the data of the cycle's "finished" event. The cycle runs on its
+        own: cancelling the task (a closed dialog) ends only this wait, never the cycle.
+        """
+        finished: asyncio.Future[dict[str, Any]] = self.hass.loop.create_future()
+        plug: list[str] = []
+
         @callback
-        def due(_now: datetime) -> None:
-            self._timers.pop(plug, None)
-            self._start_recovery(plug)
+        def heard(event: Event) -> None:
+            # One cycle per plug at a time: the next "finished" of this plug is ours.
+            data = event.data
+            if data.get("type") == "finished" and data.get("plug") in plug and not finished.done():
+                finished.set_result(dict(data))
 
-        self._timers[plug] = async_track_point_in_utc_time(self.hass, due, when)
-
-    @callback
-    def _start_recovery(self, plug: str) -> None:
-        if plug in self._recoveries or self._stopped:
-            return
-        # A background task, not a tracked one: a recovery may wait 10 minutes for its plug, and
-        # tracked tasks hold up Home Assistant's start-up and every `async_block_till_done`. Stop
-        # cannot cut it short unnoticed: the shutdown job wakes it and awaits it before Home
-        # Assistant cancels background tasks, and its record stays stored until the plug is on.
-        task = self.hass.async_create_background_task(
-            self._async_recover(plug), f"{DOMAIN} turn {plug} back on"
-        )
-        if not task.done():  # it starts eagerly, and may end before it suspends
-            self._recoveries[plug] = task
-
-    async def _async_recover(self, plug: str) -> bool:
-        """Turn a plug on; while it is unavailable keep trying, for up to 10 minutes."""
-        deadline = _now() + PLUG_RECOVERY_WINDOW.total_seconds()
-        waiter = self._recovery_waiters[plug] = _Waiter(self.hass)
-        unsub = async_track_state_change_event(self.hass, [plug], waiter.wake)
+        unsub = self.hass.bus.async_listen(EVENT_POWER_CYCLE, heard)
         try:
-            while True:
-                state = self.hass.states.get(plug)
-                if state is not None and state.state == STATE_ON:
-                    self.pending.pop(plug, None)
-                    await self._async_save()
-                    ir.async_delete_issue(self.hass, DOMAIN, plug_left_off_issue_id(plug))
-                    LOGGER.info("%s is back on", plug)
-                    return True
-                available = state is not None and state.state not in (
-                    STATE_UNAVAILABLE,
-                    STATE_UNKNOWN,
-                )
-                if available and await self._async_switch(plug, on=True, waiter=waiter):
-                    continue
-                remaining = deadline - _now()
-                if remaining <= 0:
-                    LOGGER.error("Could not turn %s back on; it may still be off", plug)
-                    ir.async_create_issue(
-                        self.hass,
-                        DOMAIN,
-                        plug_left_off_issue_id(plug),
-                        is_fixable=False,
-                        is_persistent=True,
-                        severity=ir.IssueSeverity.ERROR,
-                        translation_key="plug_left_off",
-                        translation_placeholders={"plug": plug},
-                    )
-                    return False
-                await waiter.wait(min(PLUG_RECOVERY_RETRY_SECONDS, remaining))
-        finally:
+            plug.append(self.async_start_in_background(entry_id, serial).request.plug)
+        except HomeAssistantError:
             unsub()
-            self._recoveries.pop(plug, None)
-            self._recovery_waiters.pop(plug, None)
+            raise
 
-    # --------------------------------------------------------------------------- the cycle
+        async def outcome() -> dict[str, Any]:
+            try:
+                return await finished
+            finally:
+                unsub()
+
+        return self.hass.async_create_background_task(outcome(), f"{DOMAIN} follow power cycle")
 
     @callback
     def async_begin(self, request: CycleRequest) -> ActiveCycle:
@@ -328,7 +167,7 @@ class PowerCycleManager:
                 translation_key="power_cycle_in_progress",
                 translation_placeholders={"plug": plug},
             )
-        now = _now()
+        now = timestamp_now()
         history = self._history.get(plug, {})
         starts = [t for t in history.get("starts", []) if now - t < HOUR_SECONDS]
         if len(starts) >= MAX_POWER_CYCLES_PER_HOUR:
@@ -353,23 +192,10 @@ class PowerCycleManager:
             )
         self._history[plug] = {"starts": [*starts, now], "last_end": last_end}
         cycle = ActiveCycle(
-            request=request, waiter=_Waiter(self.hass), plug_on=self.hass.loop.create_future()
+            request=request, waiter=Waiter(self.hass), plug_on=self.hass.loop.create_future()
         )
         self.active[plug] = cycle
         return cycle
-
-    async def async_power_cycle_serial(self, entry: Any, serial: str) -> dict[str, Any]:
-        """Power-cycle a device of an entry with the action's defaults, validated like it.
-
-        For our own callers (the repair flow); waits for Blink to report the device online.
-        """
-        from .services import (  # noqa: PLC0415 - services imports this module
-            async_prepare_power_cycle,
-            async_resolve_device_by_serial,
-        )
-
-        device = async_resolve_device_by_serial(self.hass, entry.entry_id, serial)
-        return await self.async_run(async_prepare_power_cycle(self.hass, device))
 
     async def async_run(self, cycle: ActiveCycle) -> dict[str, Any]:
         """Run a cycle claimed by `async_begin`; returns the response data.
@@ -388,7 +214,7 @@ class PowerCycleManager:
             self.active.pop(plug, None)
             if not cycle.plug_on.done():
                 cycle.plug_on.set_result(None)
-            self._history.setdefault(plug, {"starts": []})["last_end"] = _now()
+            self._history.setdefault(plug, {"starts": []})["last_end"] = timestamp_now()
             self.hass.async_create_background_task(self._async_save(), f"{DOMAIN} save")
 
     async def _async_cycle(self, cycle: ActiveCycle) -> dict[str, Any]:
@@ -396,7 +222,7 @@ class PowerCycleManager:
         plug = request.plug
         self._fire(request, "started")
         self.pending[plug] = {
-            "turn_on_at": _now() + request.off_seconds,
+            "turn_on_at": timestamp_now() + request.off_seconds,
             "serial": request.serial,
             "entry_id": request.entry_id,
         }
@@ -415,8 +241,8 @@ class PowerCycleManager:
                     translation_key="plug_did_not_switch_off",
                     translation_placeholders={"plug": plug},
                 )
-            turn_on_at = _now() + request.off_seconds
-            while not cycle.interrupted and (remaining := turn_on_at - _now()) > 0:
+            turn_on_at = timestamp_now() + request.off_seconds
+            while not cycle.interrupted and (remaining := turn_on_at - timestamp_now()) > 0:
                 await waiter.wait(remaining)
             if not await self._async_plug_back_on(cycle):
                 self._fire(request, "finished", outcome=OUTCOME_PLUG_FAILED_ON)
@@ -427,7 +253,7 @@ class PowerCycleManager:
                 )
         finally:
             unsub()
-        on_at = _now()
+        on_at = timestamp_now()
         came_back: bool | None = None
         seconds_to_online: float | None = None
         if cycle.interrupted:
@@ -464,32 +290,6 @@ class PowerCycleManager:
             cycle.plug_on.set_result(None)
         return ok
 
-    async def _async_switch(self, plug: str, *, on: bool, waiter: _Waiter) -> bool:
-        """Switch a plug and verify that it reports the new state (a few attempts)."""
-        target = STATE_ON if on else STATE_OFF
-        for attempt in range(1, PLUG_SWITCH_ATTEMPTS + 1):
-            if self._plug_is(plug, target):
-                return True
-            try:
-                await self.hass.services.async_call(
-                    SWITCH_DOMAIN,
-                    SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
-                    {ATTR_ENTITY_ID: plug},
-                    blocking=True,
-                )
-            except HomeAssistantError as err:
-                LOGGER.warning(
-                    "Switching %s %s failed (attempt %s): %s", plug, target, attempt, err
-                )
-            deadline = _now() + PLUG_CONFIRM_SECONDS
-            while not self._plug_is(plug, target) and (remaining := deadline - _now()) > 0:
-                await waiter.wait(remaining)
-        return self._plug_is(plug, target)
-
-    def _plug_is(self, plug: str, target: str) -> bool:
-        state = self.hass.states.get(plug)
-        return state is not None and state.state == target
-
     async def _async_wait_online(self, cycle: ActiveCycle, on_at: float) -> float | None:
         """Wait until Blink reports the device online; ask Blink at most every 31 s.
 
@@ -509,7 +309,7 @@ class PowerCycleManager:
             while True:
                 if self._online_in(account.data, request.serial, since=on_at):
                     break
-                now = _now()
+                now = timestamp_now()
                 if cycle.interrupted or now >= deadline:
                     return None
                 if now >= next_ask:
@@ -520,7 +320,7 @@ class PowerCycleManager:
                 await cycle.waiter.wait(min(next_ask, deadline) - now)
         finally:
             unsub()
-        seconds = round(_now() - on_at, 3)
+        seconds = round(timestamp_now() - on_at, 3)
         # Back online: a Mini's or doorbell's signal comes from its config, read again now so
         # the verdict after the restart rests on a reading from after it.
         await account.async_read_configs_now([request.serial])
@@ -556,18 +356,7 @@ class PowerCycleManager:
             },
         )
 
-    async def _async_save(self) -> None:
-        await self._store.async_save({"pending": self.pending, "history": self._history})
-
 
 def async_get_power_cycles(hass: HomeAssistant) -> PowerCycleManager:
     """The instance's power-cycle manager (created by `async_setup`)."""
     return hass.data[DATA_POWER_CYCLES]
-
-
-async def async_setup_power_cycles(hass: HomeAssistant) -> PowerCycleManager:
-    """Create the manager and honour the records left by the last run (from `async_setup`)."""
-    manager = PowerCycleManager(hass)
-    hass.data[DATA_POWER_CYCLES] = manager
-    await manager.async_start()
-    return manager

@@ -15,12 +15,10 @@ were; `serials_being_re_added` tells the clean-up of gone devices to keep the ca
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from blinkpy.camera import BlinkCameraMini, BlinkDoorbell
 from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
@@ -44,95 +42,28 @@ from .const import (
     EVENT_RE_ADD,
     LOGGER,
     RE_ADD_CHECK_INTERVAL,
-    RE_ADD_ISSUE_PREFIX,
 )
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.model import AccountSnapshot, CameraSnapshot
-from .source import SourceUnavailableError, linked_blink
-from .stored import async_load_mapping, re_add_fields
+from .readd_record import (
+    ISSUE_KEY_NOT_SEEN,
+    ISSUE_KEY_OPEN,
+    ISSUE_KEY_RELOAD,
+    STATE_DELETED,
+    STATE_NOT_SEEN,
+    STATE_WAITING_FOR_DELETE,
+    STATES,
+    ReAdd,
+    blink_needs_reload,
+    notification_id,
+    re_add_issue_id,
+    recorded_settings,
+)
+from .stored import async_load_mapping, re_add_fields, timestamp_now
 
 DATA_RE_ADDS: HassKey[ReAddTracker] = HassKey(f"{DOMAIN}_re_adds")
 STORAGE_KEY = f"{DOMAIN}.re_add"
 STORAGE_VERSION = 1
-
-STATE_WAITING_FOR_DELETE = "waiting_for_delete"
-STATE_DELETED = "deleted"
-STATE_NOT_SEEN = "not_seen_yet"  # timed out; the issue stays open
-_STATES = (STATE_WAITING_FOR_DELETE, STATE_DELETED, STATE_NOT_SEEN)  # the first: new
-
-ISSUE_KEY_OPEN = "re_add_camera"
-ISSUE_KEY_NOT_SEEN = "re_add_not_seen"
-ISSUE_KEY_RELOAD = "re_add_blink_reload"  # back, but HA's Blink shows it only after a reload
-
-# blinkpy camera attributes worth recording before the camera is deleted (read, never written).
-_SETTINGS = ("motion_enabled", "network_id", "sync_module", "battery", "temperature")
-
-
-def re_add_issue_id(tracking_id: str) -> str:
-    """Repair issue of one re-add."""
-    return f"{RE_ADD_ISSUE_PREFIX}{tracking_id}"
-
-
-def _notification_id(tracking_id: str) -> str:
-    return f"{DOMAIN}_re_add_{tracking_id}"
-
-
-def _now() -> float:
-    return dt_util.utcnow().timestamp()
-
-
-@dataclass
-class ReAdd:
-    """One guided re-add, as stored."""
-
-    tracking_id: str
-    entry_id: str
-    serial: str
-    name: str | None
-    device_id: str | None
-    camera_id: str | None
-    network_id: str | None
-    product_type: str | None
-    plug: str | None
-    started_at: float
-    deadline: float
-    state: str = STATE_WAITING_FOR_DELETE
-    settings: dict[str, Any] = field(default_factory=dict)
-
-    def response(self) -> dict[str, Any]:
-        """Response data of the re_add_camera action."""
-        return {
-            "tracking_id": self.tracking_id,
-            "issue_id": re_add_issue_id(self.tracking_id),
-            "timeout": self.deadline - self.started_at,
-            "steps": self.steps(),
-        }
-
-    def steps(self) -> list[dict[str, str]]:
-        """The steps the user follows (also the response data)."""
-        restart = (
-            f"Home Assistant power-cycles the camera through {self.plug}."
-            if self.plug
-            else "Unplug the camera (or take its batteries out) for about a minute, then power "
-            "it again."
-        )
-        return [
-            {
-                "step": "delete",
-                "text": f"In the Blink app, open {self.name}'s settings and delete the camera.",
-            },
-            {"step": "restart", "text": restart},
-            {
-                "step": "add_back",
-                "text": "In the Blink app, tap + (Add a device), pick the model and scan or type "
-                f"serial number {self.serial}; then follow the app.",
-            },
-            {
-                "step": "wait",
-                "text": "Blink Audio Doctor checks about once a minute and finishes by itself "
-                "when the camera is back.",
-            },
-        ]
 
 
 class ReAddTracker:
@@ -149,7 +80,6 @@ class ReAddTracker:
         # Finished re-adds whose camera HA's Blink integration shows only after a reload, with
         # the camera as it came back. Not stored: a restart sets HA's Blink up anew with it.
         self.reload_needed: dict[str, tuple[ReAdd, CameraSnapshot]] = {}
-        self._unsub_stop: CALLBACK_TYPE | None = None
 
     async def async_start(self) -> None:
         """Load the open re-adds; raise their issues again; restart their time-outs."""
@@ -159,7 +89,7 @@ class ReAddTracker:
             LOGGER.warning("Ignoring the stored re-adds: not a list")
             raw_open = []
         for raw in raw_open:
-            if (fields := re_add_fields(raw, _STATES)) is None:
+            if (fields := re_add_fields(raw, STATES)) is None:
                 LOGGER.warning("Dropping a damaged stored re-add")
                 continue
             record = ReAdd(**fields)
@@ -167,11 +97,10 @@ class ReAddTracker:
             self._raise_issue(record)
             if record.state != STATE_NOT_SEEN:
                 self._schedule_deadline(record)
-        self._unsub_stop = self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._stop)
+        self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._stop)
 
     @callback
     def _stop(self, _event: Event) -> None:
-        self._unsub_stop = None
         for cancel in [*self._deadline_timers.values(), *self._pollers.values()]:
             cancel()
         self._deadline_timers.clear()
@@ -215,19 +144,19 @@ class ReAddTracker:
         timeout_seconds: float,
     ) -> ReAdd:
         """Start a guided re-add of a camera; raises ServiceValidationError when one is open."""
+        snapshot = entry.runtime_data.account.data
+        camera = None if snapshot is None else snapshot.cameras.get(serial)
         if serial in self.serials(entry.entry_id):
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="re_add_already_open",
-                translation_placeholders={"name": self._name(entry, serial)},
+                translation_placeholders={"name": (camera.name if camera else None) or serial[-4:]},
             )
-        snapshot = entry.runtime_data.account.data
-        camera = None if snapshot is None else snapshot.cameras.get(serial)
         if camera is None:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="re_add_not_a_camera"
             )
-        now = _now()
+        now = timestamp_now()
         record = ReAdd(
             tracking_id=uuid.uuid4().hex[:12],
             entry_id=entry.entry_id,
@@ -240,7 +169,7 @@ class ReAddTracker:
             plug=entry.options.get(CONF_PLUGS, {}).get(serial),
             started_at=now,
             deadline=now + timeout_seconds,
-            settings=self._settings(entry, camera),
+            settings=recorded_settings(self.hass, entry, entry.runtime_data.account, camera),
         )
         self.open[record.tracking_id] = record
         await self._async_save()
@@ -259,42 +188,15 @@ class ReAddTracker:
         )
         return record.response()
 
-    def _settings(
-        self, entry: BlinkAudioDoctorConfigEntry, camera: CameraSnapshot
-    ) -> dict[str, Any]:
-        """What blinkpy can tell about the camera's settings (JSON-safe values only)."""
-        account = entry.runtime_data.account
-        try:
-            blink = (
-                linked_blink(self.hass, entry.data[CONF_BLINK_ENTRY_ID])
-                if account.linked
-                else account.own_session.blink  # type: ignore[union-attr]
-            )
-            cameras = blink.cameras
-        except SourceUnavailableError, AttributeError:
-            return {}
-        for blink_camera in cameras.values():
-            if getattr(blink_camera, "serial", None) != camera.serial:
-                continue
-            attributes = getattr(blink_camera, "attributes", None)
-            if not isinstance(attributes, Mapping):
-                return {}
-            return {
-                key: attributes[key]
-                for key in _SETTINGS
-                if isinstance(attributes.get(key), str | int | float | bool)
-            }
-        return {}
-
-    # ---------------------------------------------------------------------- watching
-
     @callback
     def _check(self, entry: BlinkAudioDoctorConfigEntry, snapshot: AccountSnapshot | None) -> None:
         """Compare Blink data with every open re-add of the entry."""
         if snapshot is None or not entry.runtime_data.account.last_update_success:
             return
         for tracking_id, (record, back) in list(self.reload_needed.items()):
-            if record.entry_id == entry.entry_id and not self._blink_needs_reload(entry, back):
+            if record.entry_id == entry.entry_id and not blink_needs_reload(
+                self.hass, entry, entry.runtime_data.account, back
+            ):
                 # HA's Blink was reloaded or restarted meanwhile
                 del self.reload_needed[tracking_id]
                 ir.async_delete_issue(self.hass, DOMAIN, re_add_issue_id(tracking_id))
@@ -319,7 +221,7 @@ class ReAddTracker:
             cancel()
         self._save_later()
         self._update_poller(entry.entry_id)
-        reload_needed = self._blink_needs_reload(entry, camera)
+        reload_needed = blink_needs_reload(self.hass, entry, entry.runtime_data.account, camera)
         if reload_needed:
             self.reload_needed[record.tracking_id] = (record, camera)
             self._raise_issue(record, ISSUE_KEY_RELOAD)
@@ -335,33 +237,6 @@ class ReAddTracker:
             record,
             "re_added_reload_notification" if reload_needed else "re_added_notification",
             camera_id=camera.camera_id or "?",
-        )
-
-    def _blink_needs_reload(
-        self, entry: BlinkAudioDoctorConfigEntry, camera: CameraSnapshot
-    ) -> bool:
-        """Whether HA's Blink integration lacks a camera object for this re-added camera.
-
-        blinkpy creates its camera objects when it sets up and refreshes each one by its camera
-        id, except Minis and doorbells, which it refreshes from the homescreen by name: only
-        those follow a new camera id without a reload of that integration.
-        """
-        if not entry.runtime_data.account.linked:
-            return False
-        try:
-            blink = linked_blink(self.hass, entry.data[CONF_BLINK_ENTRY_ID])
-        except SourceUnavailableError:
-            return False  # not running: it sets up anew, with the camera, when it comes back
-        return not any(
-            getattr(blink_camera, "serial", None) == camera.serial
-            and (
-                str(getattr(blink_camera, "camera_id", "")) == camera.camera_id
-                or (
-                    isinstance(blink_camera, BlinkCameraMini | BlinkDoorbell)
-                    and getattr(blink_camera, "name", None) == camera.name
-                )
-            )
-            for blink_camera in blink.cameras.values()
         )
 
     async def async_reload_blink(self, tracking_id: str) -> bool:
@@ -394,7 +269,7 @@ class ReAddTracker:
                 self.hass,
                 text(key),
                 text(f"{key}_title"),
-                notification_id=_notification_id(record.tracking_id),
+                notification_id=notification_id(record.tracking_id),
             )
 
         self.hass.async_create_task(notify(), f"{DOMAIN} re-add notification", eager_start=True)
@@ -442,7 +317,7 @@ class ReAddTracker:
 
     async def _async_ask_blink(self, entry_id: str) -> None:
         """One refresh through the entry's data source (at most once a minute)."""
-        now = _now()
+        now = timestamp_now()
         if now - self._last_ask.get(entry_id, 0.0) < RE_ADD_CHECK_INTERVAL.total_seconds() - 1:
             return
         entry = self.hass.config_entries.async_get_entry(entry_id)
@@ -479,11 +354,6 @@ class ReAddTracker:
             translation_placeholders={"name": record.name or "", "serial": record.serial},
         )
 
-    def _name(self, entry: BlinkAudioDoctorConfigEntry, serial: str) -> str:
-        snapshot = entry.runtime_data.account.data
-        camera = None if snapshot is None else snapshot.cameras.get(serial)
-        return (camera.name if camera else None) or serial[-4:]
-
     def _fire(self, record: ReAdd, kind: str, **data: Any) -> None:
         self.hass.bus.async_fire(
             EVENT_RE_ADD,
@@ -514,11 +384,3 @@ def serials_being_re_added(hass: HomeAssistant, entry_id: str) -> set[str]:
     """Serials of an entry's cameras with an open re-add: keep their entities and devices."""
     tracker = hass.data.get(DATA_RE_ADDS)
     return set() if tracker is None else tracker.serials(entry_id)
-
-
-async def async_setup_re_adds(hass: HomeAssistant) -> ReAddTracker:
-    """Create the tracker and load the open re-adds (from `async_setup`)."""
-    tracker = ReAddTracker(hass)
-    hass.data[DATA_RE_ADDS] = tracker
-    await tracker.async_start()
-    return tracker

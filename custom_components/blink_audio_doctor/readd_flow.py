@@ -10,11 +10,13 @@ from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.exceptions import HomeAssistantError
 
 from .const import RE_ADD_ISSUE_PREFIX
-from .readd import STATE_WAITING_FOR_DELETE, ReAdd, async_get_re_adds
-from .services import async_start_power_cycle
+from .power_cycle import async_get_power_cycles
+from .readd import async_get_re_adds
+from .readd_record import STATE_WAITING_FOR_DELETE, ReAdd
 
 
 class ReAddRepairFlow(RepairsFlow):
@@ -29,17 +31,21 @@ class ReAddRepairFlow(RepairsFlow):
     def _record(self) -> ReAdd | None:
         return async_get_re_adds(self.hass).open.get(self.tracking_id)
 
+    def _open_record(self) -> ReAdd:
+        """The re-add this flow follows; the flow ends when it is no longer open."""
+        record = self._record()
+        if record is None:
+            raise AbortFlow("re_add_not_found")
+        return record
+
     def _placeholders(self, record: ReAdd) -> dict[str, str]:
         return {"name": record.name or "", "serial": record.serial, "plug": record.plug or ""}
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Start at the first step the re-add has not passed."""
-        record = self._record()
-        if record is None:
-            if self.tracking_id in async_get_re_adds(self.hass).reload_needed:
-                return await self.async_step_blink_reload()
-            return self.async_abort(reason="re_add_not_found")
-        if record.state == STATE_WAITING_FOR_DELETE:
+        if self.tracking_id in async_get_re_adds(self.hass).reload_needed:
+            return await self.async_step_blink_reload()
+        if self._open_record().state == STATE_WAITING_FOR_DELETE:
             return await self.async_step_delete()
         return await self.async_step_add_back()
 
@@ -47,9 +53,7 @@ class ReAddRepairFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Delete the camera in the Blink app."""
-        record = self._record()
-        if record is None:
-            return self.async_abort(reason="re_add_not_found")
+        record = self._open_record()
         if user_input is not None:
             if record.plug:
                 return await self.async_step_restart_plug()
@@ -62,13 +66,13 @@ class ReAddRepairFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Restart the camera through its smart plug."""
-        record = self._record()
-        if record is None:
-            return self.async_abort(reason="re_add_not_found")
+        record = self._open_record()
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
-                async_start_power_cycle(self.hass, record.entry_id, record.serial)
+                async_get_power_cycles(self.hass).async_start_in_background(
+                    record.entry_id, record.serial
+                )
             except HomeAssistantError:
                 errors["base"] = "power_cycle_refused"
             else:
@@ -83,9 +87,7 @@ class ReAddRepairFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """Restart the camera by hand."""
-        record = self._record()
-        if record is None:
-            return self.async_abort(reason="re_add_not_found")
+        record = self._open_record()
         if user_input is not None:
             return await self.async_step_add_back()
         return self.async_show_form(

@@ -15,25 +15,25 @@ from typing import Any
 
 import probatio as vol
 from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
-from .const import CONF_PLUGS, DOMAIN, EVENT_POWER_CYCLE
-from .coordinator import NetworkReading
+from .const import CONF_PLUGS, DOMAIN
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import supports_plug_power_cycle
 from .doctor.model import CameraSnapshot, Diagnosis, FixStep, Verdict
 from .doctor.rules import fix_order
-from .health import CameraHealth, describe_findings
+from .health import CameraHealth, describe_findings, describe_measured
+from .network_reading import NetworkReading
 from .power_cycle import (
     OUTCOME_INTERRUPTED,
     OUTCOME_ONLINE,
     OUTCOME_PLUG_FAILED_OFF,
     OUTCOME_PLUG_FAILED_ON,
+    async_get_power_cycles,
 )
 from .readd import async_get_re_adds
 from .readd_flow import async_create_re_add_fix_flow
-from .services import async_start_power_cycle
 
 CHECK_AGAIN = "check_again"
 ACTION_FIELD = {
@@ -190,7 +190,9 @@ class CameraFixFlow(RepairsFlow):
         if entry is None:
             raise HomeAssistantError(translation_domain=DOMAIN, translation_key="entry_not_loaded")
         if step is FixStep.RESTART_CAMERA:
-            self._cycle = self._start_power_cycle(entry)
+            self._cycle = async_get_power_cycles(self.hass).async_start_and_follow(
+                self.entry_id, self.serial
+            )
             return await self.async_step_power_cycling()
         if step is FixStep.INTERNET_SPEED:
             self._test = self.hass.async_create_background_task(
@@ -203,36 +205,6 @@ class CameraFixFlow(RepairsFlow):
         )
 
     # Power cycle --------------------------------------------------------------------------
-
-    def _start_power_cycle(self, entry: BlinkAudioDoctorConfigEntry) -> asyncio.Task[Any]:
-        """Start the cycle as the button does; the returned task ends with its outcome.
-
-        The cycle runs on its own: closing the dialog cancels only this wait, never the cycle.
-        """
-        plug = entry.options.get(CONF_PLUGS, {}).get(self.serial)
-        finished: asyncio.Future[dict[str, Any]] = self.hass.loop.create_future()
-
-        @callback
-        def heard(event: Event) -> None:
-            # One cycle per plug at a time: the next "finished" of this plug is ours.
-            data = event.data
-            if data.get("type") == "finished" and data.get("plug") == plug and not finished.done():
-                finished.set_result(dict(data))
-
-        unsub = self.hass.bus.async_listen(EVENT_POWER_CYCLE, heard)
-        try:
-            async_start_power_cycle(self.hass, self.entry_id, self.serial)
-        except HomeAssistantError:
-            unsub()
-            raise
-
-        async def outcome() -> dict[str, Any]:
-            try:
-                return await finished
-            finally:
-                unsub()
-
-        return self.hass.async_create_background_task(outcome(), f"{DOMAIN} repair power cycle")
 
     async def async_step_power_cycling(
         self, user_input: dict[str, Any] | None = None
@@ -398,25 +370,7 @@ class CameraFixFlow(RepairsFlow):
     def _measured(self) -> str:
         """The camera's and the home's figures, for the fix texts."""
         entry = self._entry()
-        camera = self._camera()
-        reading = entry.runtime_data.network.data if entry else None
-        parts = []
-        if camera is not None:
-            parts.append(f"Wi-Fi {camera.wifi_bars if camera.wifi_bars is not None else '?'}/5")
-            if camera.wifi_dbm is not None:
-                parts.append(f"{camera.wifi_dbm} dBm")
-            if camera.sync_link_bars is not None:
-                parts.append(f"Sync Module link {camera.sync_link_bars}/5")
-        if reading is not None:
-            parts.append(
-                f"↓ {_value(reading.download_mbps)} / ↑ {_value(reading.upload_mbps)} Mbit/s, "
-                f"{_value(reading.latency_ms)} ms"
-            )
-        return " · ".join(parts)
-
-
-def _value(value: float | None) -> str:
-    return "?" if value is None else f"{value:g}"
+        return describe_measured(self._camera(), entry.runtime_data.network.data if entry else None)
 
 
 async def _async_network_test(

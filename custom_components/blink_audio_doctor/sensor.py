@@ -27,7 +27,6 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
-from .coordinator import AccountCoordinator, NetworkCoordinator, NetworkReading
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import camera_can_report
 from .doctor.model import AccountSnapshot, CameraSnapshot, SyncModuleSnapshot
@@ -39,6 +38,7 @@ from .entity import (
     SyncModuleEntity,
     async_add_entities_for_new_devices,
 )
+from .network_reading import NetworkReading
 from .readd import serials_being_re_added
 
 # Read-only: everything comes from the coordinator.
@@ -277,13 +277,6 @@ class CameraSensor(CameraEntity, SensorEntity):
 
     entity_description: CameraSensorDescription
 
-    def __init__(
-        self, coordinator: AccountCoordinator, serial: str, description: CameraSensorDescription
-    ) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, serial, description.key)
-        self.entity_description = description
-
     @property
     def native_value(self) -> SensorValue:
         """The newest reading; None (unknown) when Blink did not report it."""
@@ -296,16 +289,6 @@ class SyncModuleSensor(SyncModuleEntity, SensorEntity):
 
     entity_description: SyncModuleSensorDescription
 
-    def __init__(
-        self,
-        coordinator: AccountCoordinator,
-        serial: str,
-        description: SyncModuleSensorDescription,
-    ) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, serial, description.key)
-        self.entity_description = description
-
     @property
     def native_value(self) -> SensorValue:
         """The newest reading; None (unknown) when Blink did not report it."""
@@ -317,13 +300,6 @@ class InternetSensor(InternetEntity, SensorEntity):
     """A figure of the home's internet connection (measured, or mirrored from a sensor)."""
 
     entity_description: InternetSensorDescription
-
-    def __init__(
-        self, coordinator: NetworkCoordinator, description: InternetSensorDescription
-    ) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, description.key)
-        self.entity_description = description
 
     @property
     def available(self) -> bool:
@@ -345,10 +321,6 @@ class DiagnosisSensor(CameraHealthEntity, SensorEntity):
     """Why two-way audio is (not) likely to work: "ok" or the most important finding."""
 
     entity_description = DIAGNOSIS
-
-    def __init__(self, coordinator: AccountCoordinator, serial: str) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, serial, DIAGNOSIS.key)
 
     # The findings change with every evaluation (their ages); the recorder keeps the state only.
     _unrecorded_attributes = frozenset({"findings"})

@@ -13,6 +13,7 @@ from typing import Any
 
 from homeassistant.core import valid_entity_id
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 
 from .const import LOGGER
 
@@ -20,6 +21,11 @@ from .const import LOGGER
 async def async_load_mapping(store: Store[dict[str, Any]]) -> dict[str, Any]:
     """The store's data when it is a JSON object; {} (with a warning) when it is not."""
     return mapping(await store.async_load(), store.key)
+
+
+def timestamp_now() -> float:
+    """Now, as the POSIX timestamp the stores hold (Home Assistant's clock, which tests move)."""
+    return dt_util.utcnow().timestamp()
 
 
 def mapping(stored: object, key: str) -> dict[str, Any]:

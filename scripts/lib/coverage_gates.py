@@ -1,4 +1,4 @@
-"""Coverage gates of scripts/test: 95 % of the integration, 100 % of the config flow and doctor/.
+"""Coverage gates of scripts/test: 95 % of the integration, 100 % of the flows and doctor/.
 
 Reads the .coverage file written by the pytest run and exits non-zero, naming the files, when a
 gate is missed.
@@ -16,6 +16,7 @@ INTEGRATION = Path("custom_components/blink_audio_doctor")
 GATES = [
     ("integration", INTEGRATION, 95.0),
     ("config flow", INTEGRATION / "config_flow.py", 100.0),
+    ("options flow", INTEGRATION / "options_flow.py", 100.0),
     ("doctor/", INTEGRATION / "doctor", 100.0),
 ]
 

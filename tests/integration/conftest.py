@@ -14,7 +14,7 @@ from homeassistant.data_entry_flow import FlowResultType
 
 from blink_cloud_sim import ManualClock
 from blink_cloud_sim.server import SimServer
-from custom_components.blink_audio_doctor import coordinator
+from custom_components.blink_audio_doctor import network
 from custom_components.blink_audio_doctor.const import CONF_BLINK_ENTRY_ID, DOMAIN
 from custom_components.blink_audio_doctor.doctor import probes
 
@@ -94,7 +94,7 @@ def network_probes_at_the_simulator(
         return
     sim: SimServer = request.getfixturevalue("blink_sim")
     monkeypatch.setattr(probes, "blink_rest_host", lambda _region: "127.0.0.1")
-    monkeypatch.setattr(coordinator, "DEFAULT_LATENCY_PORT", sim.tcp_port)
+    monkeypatch.setattr(network, "DEFAULT_LATENCY_PORT", sim.tcp_port)
     monkeypatch.setattr(probes, "DEFAULT_SPEED_URL", sim.url)
 
 

@@ -24,10 +24,7 @@ from custom_components.blink_audio_doctor.const import (
     DOMAIN,
     EVENT_POWER_CYCLE,
 )
-from custom_components.blink_audio_doctor.power_cycle import (
-    STORAGE_KEY,
-    async_get_power_cycles,
-)
+from custom_components.blink_audio_doctor.plug_records import STORAGE_KEY
 
 from .power_helpers import (
     DRIVEWAY,
@@ -409,19 +406,3 @@ async def test_a_cancelled_cycle_still_turns_the_plug_on(
     assert task.cancelled()
     await tick(hass, freezer, 2)
     assert plugs.state(HALLWAY) == STATE_ON
-
-
-async def test_repair_flows_power_cycle_entry_point(
-    hass: HomeAssistant,
-    blink_sim: SimServer,
-    freezer: FrozenDateTimeFactory,
-    own_entry: ConfigEntry,
-    plugs: Plugs,
-) -> None:
-    await async_map_plugs(hass, own_entry, [HALLWAY])
-    manager = async_get_power_cycles(hass)
-    task = start(hass, manager.async_power_cycle_serial(own_entry, HALLWAY))
-    response = await run_to_end(hass, freezer, task)
-    assert response["came_back_online"] is True
-    with pytest.raises(ServiceValidationError):
-        await manager.async_power_cycle_serial(own_entry, "G8T00000NOPE0001")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_ON
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import AbortFlow, FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
@@ -266,11 +267,14 @@ async def test_repair_entry_points_and_a_flow_whose_re_add_is_gone(
     assert response["issue_id"] == re_add_issue_id(response["tracking_id"])
     flow = async_create_re_add_fix_flow(hass, "re_add_unknown", None)
     flow.hass = hass
-    for step in (flow.async_step_init, flow.async_step_delete, flow.async_step_restart_plug):
-        result = await step()
-        assert result["type"] is FlowResultType.ABORT
-        assert result["reason"] == "re_add_not_found"
-    result = await flow.async_step_restart_manual()
-    assert result["type"] is FlowResultType.ABORT
+    # Home Assistant's flow manager turns AbortFlow into the flow's abort with that reason.
+    for step in (
+        flow.async_step_init,
+        flow.async_step_delete,
+        flow.async_step_restart_plug,
+        flow.async_step_restart_manual,
+    ):
+        with pytest.raises(AbortFlow, match="re_add_not_found"):
+            await step()
     result = await flow.async_step_add_back()
     assert result["type"] is FlowResultType.CREATE_ENTRY  # nothing left to do

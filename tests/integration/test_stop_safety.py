@@ -21,7 +21,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 
 from blink_cloud_sim.server import SimServer
-from custom_components.blink_audio_doctor import power_cycle, readd
+from custom_components.blink_audio_doctor import plug_records, readd
 from custom_components.blink_audio_doctor.const import DOMAIN
 
 from .conftest import setup_own
@@ -49,7 +49,7 @@ def stored(hass_storage: dict[str, Any], key: str, data: Any) -> None:
 
 
 def pending(hass_storage: dict[str, Any]) -> Any:
-    return hass_storage[power_cycle.STORAGE_KEY]["data"]["pending"]
+    return hass_storage[plug_records.STORAGE_KEY]["data"]["pending"]
 
 
 async def power_cycle_by_action(hass: HomeAssistant) -> None:
@@ -141,7 +141,7 @@ async def test_stop_turns_on_a_plug_whose_record_is_not_due_yet(
     """A start-up inside a cut-short cycle's off time reschedules it; a stop then turns it on."""
     stored(
         hass_storage,
-        power_cycle.STORAGE_KEY,
+        plug_records.STORAGE_KEY,
         {"pending": {PLUG: {"turn_on_at": world_clock() + 300, "serial": HALLWAY}}},
     )
     plugs = await async_setup_plugs(hass, None, initially_on=False)
@@ -161,7 +161,7 @@ async def test_stop_clears_the_record_of_a_plug_someone_turned_on_already(
     """A record not due yet whose plug was switched on by hand: the stop just drops it."""
     stored(
         hass_storage,
-        power_cycle.STORAGE_KEY,
+        plug_records.STORAGE_KEY,
         {
             "pending": {
                 PLUG: {"turn_on_at": world_clock() + 300, "serial": HALLWAY},
@@ -185,7 +185,7 @@ async def test_stop_does_not_hang_on_an_unreachable_plug_and_keeps_its_record(
 ) -> None:
     stored(
         hass_storage,
-        power_cycle.STORAGE_KEY,
+        plug_records.STORAGE_KEY,
         {"pending": {PLUG: {"turn_on_at": world_clock() - 30, "serial": HALLWAY}}},
     )
     plugs = await async_setup_plugs(hass, None, initially_on=False, reachable=False)
@@ -193,7 +193,7 @@ async def test_stop_does_not_hang_on_an_unreachable_plug_and_keeps_its_record(
     await tick(hass, freezer, 5)
 
     stopping = start(hass, hass.async_stop())
-    for _ in range(power_cycle.SHUTDOWN_WAIT_SECONDS + 5):
+    for _ in range(plug_records.SHUTDOWN_WAIT_SECONDS + 5):
         if stopping.done():
             break
         await tick(hass, freezer, 1)
@@ -282,7 +282,7 @@ async def test_damaged_power_cycle_records_never_stop_setup(
     plug_named: bool,
 ) -> None:
     plugs = await async_setup_plugs(hass, blink_sim, initially_on=False)
-    stored(hass_storage, power_cycle.STORAGE_KEY, data)
+    stored(hass_storage, plug_records.STORAGE_KEY, data)
 
     entry = await setup_own(hass, blink_sim)
     await tick(hass, freezer, 2)
@@ -360,7 +360,7 @@ async def test_damaged_re_add_records_never_stop_setup(
 ) -> None:
     plugs = await async_setup_plugs(hass, blink_sim, initially_on=False)
     stored(hass_storage, readd.STORAGE_KEY, data)
-    stored(hass_storage, power_cycle.STORAGE_KEY, {"pending": VALID_PENDING})
+    stored(hass_storage, plug_records.STORAGE_KEY, {"pending": VALID_PENDING})
 
     entry = await setup_own(hass, blink_sim)
     await tick(hass, freezer, 2)

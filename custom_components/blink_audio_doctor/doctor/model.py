@@ -279,7 +279,7 @@ class NetworkMetrics:
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Limits the rules compare against, with their defaults (the options start from these).
+    """Limits the rules compare against; its defaults are the options form's defaults.
 
     A threshold set to ``None`` turns its check off; the input it would read is then not
     needed either, so it can never make a verdict unknown.

@@ -1,0 +1,234 @@
+"""Options flow of Blink Audio Doctor: thresholds, smart plugs, notifications, network tests.
+
+The thresholds' defaults come from the diagnosis' own `Thresholds`; the checks of what was entered
+are in option_checks.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import probatio as vol
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from .const import (
+    CONF_CONFIG_READ_MINUTES,
+    CONF_LATENCY_HOST,
+    CONF_LATENCY_PORT,
+    CONF_MAX_DOWNLOAD_MB,
+    CONF_MAX_LATENCY_MS,
+    CONF_MAX_PACKET_LOSS_PCT,
+    CONF_MAX_UPLOAD_MB,
+    CONF_MIN_DOWNLOAD_MBPS,
+    CONF_MIN_SYNC_LINK_BARS,
+    CONF_MIN_UPLOAD_MBPS,
+    CONF_MIN_WIFI_BARS,
+    CONF_MIN_WIFI_DBM,
+    CONF_MIRROR_DOWNLOAD,
+    CONF_MIRROR_LATENCY,
+    CONF_MIRROR_UPLOAD,
+    CONF_MODE,
+    CONF_NOTIFICATIONS,
+    CONF_PLUGS,
+    CONF_SCAN_INTERVAL,
+    CONF_SPEED_TEST_HOURS,
+    CONF_SPEED_TEST_URL,
+    CONF_UNHEALTHY_AFTER,
+    DEFAULT_CONFIG_READ_MINUTES,
+    DEFAULT_LATENCY_PORT,
+    DEFAULT_MAX_DOWNLOAD_MB,
+    DEFAULT_MAX_UPLOAD_MB,
+    DEFAULT_SCAN_INTERVAL,
+    DEFAULT_SPEED_TEST_HOURS,
+    MIN_SCAN_INTERVAL,
+    MODE_OWN,
+)
+from .data import BlinkAudioDoctorConfigEntry
+from .doctor.capabilities import supports_plug_power_cycle
+from .doctor.model import Thresholds
+from .option_checks import RangedNumber, async_resolves, is_existing_switch, is_http_url
+
+
+def _number(minimum: float, maximum: float, step: float, unit: str | None = None) -> Any:
+    return RangedNumber(minimum, maximum, step, unit)
+
+
+_DEFAULTS = Thresholds()
+# The thresholds on the form: option key, default (the diagnosis' own), its number box.
+THRESHOLD_FIELDS: tuple[tuple[str, Any, Any], ...] = (
+    (CONF_MIN_WIFI_BARS, _DEFAULTS.min_wifi_bars, _number(1, 5, 1)),
+    (CONF_MIN_WIFI_DBM, _DEFAULTS.min_wifi_dbm, _number(-95, -40, 1, "dBm")),
+    (CONF_MIN_SYNC_LINK_BARS, _DEFAULTS.min_sync_link_bars, _number(1, 5, 1)),
+    (CONF_MIN_DOWNLOAD_MBPS, _DEFAULTS.min_download_mbps, _number(0.5, 100, 0.5, "Mbit/s")),
+    (CONF_MIN_UPLOAD_MBPS, _DEFAULTS.min_upload_mbps, _number(0.5, 100, 0.5, "Mbit/s")),
+    (CONF_MAX_LATENCY_MS, _DEFAULTS.max_latency_ms, _number(20, 1000, 5, "ms")),
+    (CONF_MAX_PACKET_LOSS_PCT, _DEFAULTS.max_packet_loss_pct, _number(1, 50, 1, "%")),
+    (CONF_UNHEALTHY_AFTER, _DEFAULTS.unhealthy_after, _number(1, 10, 1)),
+)
+
+
+def _plug_field(name: str, serial: str) -> str:
+    """Field key of a device's smart plug; shown as its label, so it names the device.
+
+    A device name is a proper name (no translation); the serial's end keeps two devices of the
+    same name apart.
+    """
+    return f"{name} (…{serial[-4:]})"
+
+
+class OptionsFlowHandler(OptionsFlowWithReload):
+    """Thresholds, the smart plug of each plug-powered device, notifications.
+
+    Saving reloads the entry, so changes apply at once without restarting Home Assistant.
+    """
+
+    config_entry: BlinkAudioDoctorConfigEntry
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form with every option; a wrong value is a field error and nothing is saved."""
+        plug_devices = self._plug_powered_devices()
+        current = self.config_entry.options
+        current_plugs: dict[str, str] = current.get(CONF_PLUGS, {})
+        schema: dict[Any, Any] = {
+            vol.Required(key, default=current.get(key, default)): number
+            for key, default, number in THRESHOLD_FIELDS
+        }
+        schema |= {
+            vol.Required(CONF_NOTIFICATIONS, default=current.get(CONF_NOTIFICATIONS, True)): bool,
+            vol.Required(
+                CONF_CONFIG_READ_MINUTES,
+                default=current.get(CONF_CONFIG_READ_MINUTES, DEFAULT_CONFIG_READ_MINUTES),
+            ): _number(0, 1440, 5, "min"),
+        }
+        schema.update(_network_fields(current))
+        if self.config_entry.data.get(CONF_MODE) == MODE_OWN:
+            schema[
+                vol.Required(
+                    CONF_SCAN_INTERVAL,
+                    default=current.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
+                )
+            ] = _number(MIN_SCAN_INTERVAL, 3600, 60, "s")
+        for field, serial in plug_devices.items():
+            key = vol.Optional(field, description={"suggested_value": current_plugs.get(serial)})
+            # The picker offers switches; the step itself refuses anything else, translated.
+            schema[key] = EntitySelector(EntitySelectorConfig(filter={"domain": "switch"}))
+        data_schema = vol.Schema(schema)
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            errors, placeholders = await self._async_check(data_schema, user_input, plug_devices)
+            if not errors:
+                plugs = {
+                    serial: user_input[field]
+                    for field, serial in plug_devices.items()
+                    if user_input.get(field)
+                }
+                options = {
+                    key: value for key, value in user_input.items() if key not in plug_devices
+                }
+                options[CONF_PLUGS] = plugs
+                for text in (CONF_LATENCY_HOST, CONF_SPEED_TEST_URL):
+                    if text in options:  # saved as checked
+                        options[text] = str(options[text]).strip()
+                return self.async_create_entry(data=options)
+            # Show the form again with what was entered (a field left empty stays empty).
+            entered = {str(key): user_input.get(str(key)) for key in data_schema.schema}
+            data_schema = self.add_suggested_values_to_schema(data_schema, entered)
+        return self.async_show_form(
+            step_id="init",
+            data_schema=data_schema,
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def _async_check(
+        self, schema: vol.Schema, user_input: Mapping[str, Any], plug_devices: Mapping[str, str]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Field errors of the entered options, and the placeholders of their messages.
+
+        Each number must lie in its field's range; only the first wrong number is reported, as
+        the range goes into the (form-wide) placeholders of its message.
+        """
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        for key, number in schema.schema.items():
+            if not isinstance(number, RangedNumber) or str(key) not in user_input:
+                continue
+            if not number.fits(user_input[str(key)]):
+                errors[str(key)] = number.error
+                placeholders = {"min": f"{number.minimum:g}", "max": f"{number.maximum:g}"}
+                break
+        host = str(user_input.get(CONF_LATENCY_HOST) or "").strip()
+        if host and not await async_resolves(self.hass, host):
+            errors[CONF_LATENCY_HOST] = "invalid_latency_host"
+        url = str(user_input.get(CONF_SPEED_TEST_URL) or "").strip()
+        if url and not is_http_url(url):
+            errors[CONF_SPEED_TEST_URL] = "invalid_speed_test_url"
+        for field in plug_devices:
+            plug = user_input.get(field)
+            if plug and not is_existing_switch(self.hass, str(plug)):
+                errors[field] = "plug_not_a_switch"
+        return errors, placeholders
+
+    def _plug_powered_devices(self) -> dict[str, str]:
+        """Plug field key -> serial, for every camera and Sync Module a smart plug can restart.
+
+        Battery devices are not offered: cutting a plug does not restart them.
+        """
+        runtime = getattr(self.config_entry, "runtime_data", None)
+        snapshot = None if runtime is None else runtime.account.data
+        if snapshot is None:
+            return {}
+        named = [
+            (camera.name or serial, serial)
+            for serial, camera in snapshot.cameras.items()
+            if supports_plug_power_cycle(camera.product_type)
+        ] + [(module.name or serial, serial) for serial, module in snapshot.sync_modules.items()]
+        devices: dict[str, str] = {}
+        for name, serial in named:
+            field = _plug_field(name, serial)
+            if field in devices:  # same name and serial ending: spell the serial out
+                field = f"{name} ({serial})"
+            devices[field] = serial
+        return devices
+
+
+def _network_fields(current: Mapping[str, Any]) -> dict[Any, Any]:
+    """Options of the latency and speed tests, and sensors to mirror instead."""
+
+    def suggested(key: str) -> dict[str, Any]:
+        return {"suggested_value": current.get(key)}
+
+    rate = EntitySelector(EntitySelectorConfig(domain="sensor", device_class="data_rate"))
+    return {
+        vol.Optional(CONF_LATENCY_HOST, description=suggested(CONF_LATENCY_HOST)): TextSelector(),
+        vol.Required(
+            CONF_LATENCY_PORT, default=current.get(CONF_LATENCY_PORT, DEFAULT_LATENCY_PORT)
+        ): _number(1, 65535, 1),
+        vol.Optional(CONF_SPEED_TEST_URL, description=suggested(CONF_SPEED_TEST_URL)): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.URL)
+        ),
+        vol.Required(
+            CONF_SPEED_TEST_HOURS,
+            default=current.get(CONF_SPEED_TEST_HOURS, DEFAULT_SPEED_TEST_HOURS),
+        ): _number(0, 168, 1, "h"),
+        vol.Required(
+            CONF_MAX_DOWNLOAD_MB, default=current.get(CONF_MAX_DOWNLOAD_MB, DEFAULT_MAX_DOWNLOAD_MB)
+        ): _number(1, 200, 1, "MB"),
+        vol.Required(
+            CONF_MAX_UPLOAD_MB, default=current.get(CONF_MAX_UPLOAD_MB, DEFAULT_MAX_UPLOAD_MB)
+        ): _number(1, 100, 1, "MB"),
+        vol.Optional(CONF_MIRROR_DOWNLOAD, description=suggested(CONF_MIRROR_DOWNLOAD)): rate,
+        vol.Optional(CONF_MIRROR_UPLOAD, description=suggested(CONF_MIRROR_UPLOAD)): rate,
+        vol.Optional(
+            CONF_MIRROR_LATENCY, description=suggested(CONF_MIRROR_LATENCY)
+        ): EntitySelector(EntitySelectorConfig(domain="sensor", device_class="duration")),
+    }
