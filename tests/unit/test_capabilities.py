@@ -142,6 +142,7 @@ def test_sync_module_is_plug_powered() -> None:
         (mini(), "battery_state", False),
         (mini(), "wifi_bars", False),  # the homescreen has no bars for Minis
         (doorbell(), "wifi_bars", False),
+        (doorbell(), "online", True),  # every model says whether it is online
         (doorbell(), "wifi_dbm", False),
         (doorbell(wifi_dbm=-54), "wifi_dbm", False),  # config wifi_rssi: added on reading
         (doorbell(sync_link_dbm=-70), "sync_link_dbm", False),
