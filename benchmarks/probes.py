@@ -44,10 +44,10 @@ import aiohttp
 
 from benchmarks.netns import SERVER_ADDR, NetnsError, VethPair, missing_requirement
 from benchmarks.outcome import emit, goal
-from custom_components.blink_audio_doctor.doctor.probes import (
+from custom_components.blink_audio_doctor.doctor.probes import measure_latency
+from custom_components.blink_audio_doctor.doctor.speed import (
     SpeedResult,
     measure_download,
-    measure_latency,
     measure_upload,
 )
 

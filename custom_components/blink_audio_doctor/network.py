@@ -52,7 +52,8 @@ from .const import (
 from .coordinator import AccountCoordinator
 from .doctor import probes
 from .doctor.model import AccountSnapshot
-from .doctor.probes import measure_download, measure_latency, measure_upload
+from .doctor.probes import measure_latency
+from .doctor.speed import DEFAULT_SPEED_URL, measure_download, measure_upload
 from .network_reading import NetworkReading
 from .stored import async_load_mapping, number, utc_datetime
 
@@ -286,7 +287,7 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
         failure: HomeAssistantError | None = None
         if not {"download_mbps", "upload_mbps"} <= set(self.mirrors):
             session = async_get_clientsession(self.hass)
-            url = options.get(CONF_SPEED_TEST_URL) or probes.DEFAULT_SPEED_URL
+            url = options.get(CONF_SPEED_TEST_URL) or DEFAULT_SPEED_URL
             download = await measure_download(
                 session,
                 url,

@@ -95,7 +95,7 @@ def network_probes_at_the_simulator(
     sim: SimServer = request.getfixturevalue("blink_sim")
     monkeypatch.setattr(probes, "blink_rest_host", lambda _region: "127.0.0.1")
     monkeypatch.setattr(network, "DEFAULT_LATENCY_PORT", sim.tcp_port)
-    monkeypatch.setattr(probes, "DEFAULT_SPEED_URL", sim.url)
+    monkeypatch.setattr(network, "DEFAULT_SPEED_URL", sim.url)
 
 
 @pytest.fixture

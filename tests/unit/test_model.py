@@ -7,12 +7,8 @@ from typing import Any
 
 import pytest
 
-from custom_components.blink_audio_doctor.doctor.model import (
-    AccountSnapshot,
-    Thresholds,
-    bars_or_none,
-    dbm_or_none,
-)
+from custom_components.blink_audio_doctor.doctor.model import AccountSnapshot, Thresholds
+from custom_components.blink_audio_doctor.doctor.values import bars_or_none, dbm_or_none
 
 from . import (
     NOW,

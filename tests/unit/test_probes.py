@@ -1,4 +1,4 @@
-"""Network probes against real servers on 127.0.0.1 (doctor/probes.py).
+"""Network probes against real servers on 127.0.0.1 (doctor/probes.py and doctor/speed.py).
 
 The Blink cloud simulator serves the plain endpoints (``/__down``, ``/__up``, its TCP listener)
 and the faults; a small local server adds what the simulator does not do: paced (rate-limited)
@@ -31,14 +31,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from blink_cloud_sim import SimServer
-from custom_components.blink_audio_doctor.doctor import probes
+from custom_components.blink_audio_doctor.doctor import probes, speed
 from custom_components.blink_audio_doctor.doctor.probes import (
     DEFAULT_BLINK_REST_HOST,
     blink_rest_host,
-    measure_download,
     measure_latency,
-    measure_upload,
 )
+from custom_components.blink_audio_doctor.doctor.speed import measure_download, measure_upload
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -621,8 +620,8 @@ def test_failure_codes_of_the_rarer_connect_errors() -> None:
 
 
 def test_an_unexpected_speed_failure_is_a_connection_error() -> None:
-    assert probes._error_code(RuntimeError("boom")) == probes.ERROR_CONNECTION
-    assert probes._error_code(ssl.SSLError("bad record")) == probes.ERROR_TLS
+    assert speed._error_code(RuntimeError("boom")) == probes.ERROR_CONNECTION
+    assert speed._error_code(ssl.SSLError("bad record")) == probes.ERROR_TLS
 
 
 async def test_a_second_close_notice_changes_nothing() -> None:

@@ -14,8 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from custom_components.blink_audio_doctor.doctor.model import (
-    MAX_BARS,
-    MIN_DBM,
     AccountSnapshot,
     CameraSnapshot,
     SyncModuleSnapshot,
@@ -24,6 +22,7 @@ from custom_components.blink_audio_doctor.doctor.snapshot import (
     snapshot_from_blink,
     snapshot_from_payloads,
 )
+from custom_components.blink_audio_doctor.doctor.values import MAX_BARS, MIN_DBM
 
 from . import (
     NOW,

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .capabilities import Family
-from .model import SyncModuleSnapshot, bars_or_none
-from .values import get_attr, get_key, ident, online, parse_time, text
+from .model import SyncModuleSnapshot
+from .values import bars_or_none, get_attr, get_key, ident, online, parse_time, text
 
 SECTION_FAMILY: Mapping[str, Family] = {
     "cameras": Family.SYNC_MODULE_CAMERA,

@@ -15,11 +15,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-MAX_BARS = 5
-# Blink uses -255 as "no reading"; a received Wi-Fi signal is weaker than 0 dBm and stronger
-# than -100 dBm (below that no link holds), so only -100..-1 counts as a dBm reading.
-MIN_DBM = -100
-
 type Measure = float | int | str | bool | None
 """A measured value or threshold as it appears in a finding (JSON-safe)."""
 
@@ -68,24 +63,6 @@ class NotReportedCode(StrEnum):
     """Codes of ``not_reported`` findings: readings Blink does not send for the model."""
 
     WIFI = "wifi_not_reported"
-
-
-def bars_or_none(value: object) -> int | None:
-    """Return a signal reading in bars (0-5), or ``None`` when it is not one."""
-    if type(value) is float and value.is_integer():
-        value = int(value)
-    if type(value) is int and 0 <= value <= MAX_BARS:
-        return value
-    return None
-
-
-def dbm_or_none(value: object) -> int | None:
-    """Return a Wi-Fi reading in dBm (-100..-1), or ``None`` for placeholders and junk."""
-    if type(value) is float and value.is_integer():
-        value = int(value)
-    if type(value) is int and MIN_DBM <= value < 0:
-        return value
-    return None
 
 
 class FixStep(StrEnum):

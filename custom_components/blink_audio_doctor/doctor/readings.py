@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .model import DeviceConfigReading, dbm_or_none
+from .model import DeviceConfigReading
 from .values import (
     SignalUnit,
     aware,
     battery,
     celsius,
+    dbm_or_none,
     firmware,
     first,
     get_key,

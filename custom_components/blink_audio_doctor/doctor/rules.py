@@ -40,7 +40,6 @@ network, ``data_taken_at`` for the Sync Module and for fields without a recorded
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -62,9 +61,8 @@ from .model import (
     SyncModuleSnapshot,
     Thresholds,
     Verdict,
-    bars_or_none,
-    dbm_or_none,
 )
+from .values import bars_or_none, dbm_or_none, finite, measurement
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -103,21 +101,6 @@ _MISSING = FindingKind.MISSING
 _BLOCKING = FindingKind.BLOCKING
 _NOT_REPORTED = FindingKind.NOT_REPORTED
 _MISSING_CAMERA = Diagnosis(Verdict.UNKNOWN, (Finding(MissingCode.CAMERA, _MISSING),))
-
-
-def _number(value: object) -> float | None:
-    """Return a finite real number, or ``None`` for bools, NaN, infinities and non-numbers."""
-    if type(value) is int:
-        return value
-    if type(value) is float and math.isfinite(value):
-        return value
-    return None
-
-
-def _measure(value: object) -> float | None:
-    """Return a physical measurement (finite, not negative), or ``None``."""
-    number = _number(value)
-    return number if number is not None and number >= 0 else None
 
 
 def _seconds(limit: object) -> float | None:
@@ -272,8 +255,8 @@ def diagnose(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one linear pass over th
                         )
                     )
 
-    bars_limit = _number(thresholds.min_wifi_bars)
-    dbm_limit = _number(thresholds.min_wifi_dbm)
+    bars_limit = finite(thresholds.min_wifi_bars)
+    dbm_limit = finite(thresholds.min_wifi_dbm)
     if bars_limit is not None or dbm_limit is not None:
         bars = bars_or_none(camera.wifi_bars) if bars_limit is not None else None
         dbm = dbm_or_none(camera.wifi_dbm) if dbm_limit is not None else None
@@ -292,7 +275,7 @@ def diagnose(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one linear pass over th
                 not_reported.append(Finding(NotReportedCode.WIFI, _NOT_REPORTED))
 
     if capability.reports_sync_link:
-        link_limit = _number(thresholds.min_sync_link_bars)
+        link_limit = finite(thresholds.min_sync_link_bars)
         if link_limit is not None:
             link = bars_or_none(camera.sync_link_bars)
             if link is None:
@@ -369,7 +352,7 @@ def _check_network(
     missing: list[Finding],
 ) -> None:
     """Compare the network metrics with their limits (a minimum passes at the limit itself)."""
-    limits = [_number(getattr(thresholds, check[1])) for check in _NETWORK_CHECKS]
+    limits = [finite(getattr(thresholds, check[1])) for check in _NETWORK_CHECKS]
     if network is None:
         if any(limit is not None for limit in limits):
             missing.append(Finding(MissingCode.NETWORK, _MISSING))
@@ -379,7 +362,7 @@ def _check_network(
     ):
         if limit is None:
             continue
-        value = _measure(getattr(network, value_attr))
+        value = measurement(getattr(network, value_attr))
         if value is None:
             missing.append(Finding(missing_code, _MISSING))
         elif (value < limit) if minimum else (value >= limit):

@@ -43,12 +43,12 @@ from .model import (
     CameraSnapshot,
     DeviceConfigReading,
     SyncModuleSnapshot,
-    bars_or_none,
 )
 from .readings import ConfigReadings, parse_config
 from .values import (
     SignalUnit,
     aware,
+    bars_or_none,
     battery,
     celsius,
     firmware,

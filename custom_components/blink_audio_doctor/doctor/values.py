@@ -12,7 +12,29 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from .model import bars_or_none, dbm_or_none
+MAX_BARS = 5
+# Blink uses -255 as "no reading"; a received Wi-Fi signal is weaker than 0 dBm and stronger
+# than -100 dBm (below that no link holds), so only -100..-1 counts as a dBm reading.
+MIN_DBM = -100
+
+
+def bars_or_none(value: object) -> int | None:
+    """Return a signal reading in bars (0-5), or ``None`` when it is not one."""
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    if type(value) is int and 0 <= value <= MAX_BARS:
+        return value
+    return None
+
+
+def dbm_or_none(value: object) -> int | None:
+    """Return a Wi-Fi reading in dBm (-100..-1), or ``None`` for placeholders and junk."""
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    if type(value) is int and MIN_DBM <= value < 0:
+        return value
+    return None
+
 
 _ONLINE: Mapping[str, bool] = {"online": True, "done": True, "offline": False}
 _BATTERY_STATES = frozenset({"ok", "low"})
@@ -84,6 +106,21 @@ def battery(value: object) -> str | None:
         if state in _BATTERY_STATES:
             return state
     return None
+
+
+def finite(value: object) -> float | None:
+    """Return a finite real number, or ``None`` for bools, NaN, infinities and non-numbers."""
+    if type(value) is int:
+        return value
+    if type(value) is float and math.isfinite(value):
+        return value
+    return None
+
+
+def measurement(value: object) -> float | None:
+    """Return a physical measurement (finite, not negative), or ``None``."""
+    number = finite(value)
+    return number if number is not None and number >= 0 else None
 
 
 def real(value: object) -> float | None:
