@@ -56,7 +56,7 @@ class SimServer:
             OAuthRoutes(self.world),
             NetworkRoutes(self.world, self._relay),
             DeviceRoutes(self.world, self._relay),
-            ProbeRoutes(),
+            ProbeRoutes(self.world),
         )
 
     @property

@@ -31,6 +31,7 @@ from .model import (
     iso,
     utcnow,
 )
+from .probes import Line
 from .request_log import RequestLog, RequestLogEntry
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class World(Inventory, AuthState, FaultInjection, RequestLog):
         self._next_camera_id = 0
         self.require_cookies = False
         self.tcp_close_delay = 0.0
+        self.line = Line()
         self._build()
 
     # ----------------------------------------------------------------------------- loading
@@ -106,6 +108,7 @@ class World(Inventory, AuthState, FaultInjection, RequestLog):
         self.expires_in = int(data.get("expires_in", DEFAULT_EXPIRES_IN))
         self.require_cookies = bool(data.get("require_cookies", False))
         self.tcp_close_delay = float(data.get("tcp_close_delay", 0.0))
+        self.line = Line.from_spec(data.get("line"))
         self.accounts = scenario.accounts(data)
         self.networks = scenario.networks(data, self.accounts[0].account_id)
         self.sync_modules, self.cameras = scenario.devices(data, self.networks)
