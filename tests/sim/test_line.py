@@ -16,6 +16,7 @@ from blink_cloud_sim.server import SimServer
 from blink_cloud_sim.world import World
 from custom_components.blink_audio_doctor.doctor.probes import (
     measure_download,
+    measure_latency,
     measure_upload,
 )
 
@@ -85,3 +86,18 @@ async def test_default_scenario_line_is_unshaped_and_fast() -> None:
 def test_bad_line_is_refused(spec: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="line"):
         Line.from_spec(spec)
+
+
+async def test_the_simulator_can_keep_its_ports_between_runs() -> None:
+    # The demo starts the simulator on the previous run's ports, so the probe targets stored in
+    # Blink Audio Doctor's options stay right (a refused first probe would read 100 % loss).
+    async with SimServer() as first:
+        ports = first.port, first.tcp_port
+    again = SimServer()
+    await again.start(port=ports[0], tcp_port=ports[1])
+    try:
+        assert (again.port, again.tcp_port) == ports
+        result = await measure_latency("127.0.0.1", again.tcp_port, samples=3)
+        assert result.packet_loss_pct == 0.0
+    finally:
+        await again.stop()
