@@ -50,11 +50,7 @@ async def test_the_demos_first_latency_probe_finds_the_simulator(
     entry = await setup_own(hass, blink_sim)
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    loss = er.async_get(hass).async_get_entity_id(
-        "sensor", DOMAIN, f"{SERVICE_DEVICE_PREFIX}{entry.entry_id}-packet_loss"
-    )
-    assert loss is not None
-    assert state_of(hass, loss) == "0.0"
+    assert internet(hass, entry, "packet_loss") == "0.0"
 
 
 async def test_an_offline_camera_shows_no_stale_wifi_figures(
@@ -79,3 +75,29 @@ async def test_an_offline_camera_shows_no_stale_wifi_figures(
     assert state(hass, "binary_sensor", GARDEN, "online") == STATE_ON
     assert state(hass, "sensor", GARDEN, "wifi_bars") == "4"
     assert state(hass, "sensor", GARDEN, "wifi_signal") == "-58"
+
+
+def internet(hass: HomeAssistant, entry: ConfigEntry, key: str) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "sensor", DOMAIN, f"{SERVICE_DEVICE_PREFIX}{entry.entry_id}-{key}"
+    )
+    assert entity_id is not None, key
+    return str(state_of(hass, entity_id))
+
+
+@pytest.mark.parametrize("blink_sim_scenario", ["demo"])
+async def test_the_demos_internet_figures_are_the_scenarios_line(
+    hass: HomeAssistant, blink_sim: SimServer
+) -> None:
+    line = blink_sim.world.line
+    assert (line.down_mbps, line.up_mbps) == (100.0, 20.0)
+    entry = await setup_own(hass, blink_sim)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    # The network test the demo's harness runs at start, with the default data caps.
+    await hass.services.async_call(DOMAIN, "run_network_test", {}, blocking=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert float(internet(hass, entry, "download")) == pytest.approx(100.0, rel=0.1)
+    assert float(internet(hass, entry, "upload")) == pytest.approx(20.0, rel=0.1)
+    assert internet(hass, entry, "packet_loss") == "0.0"
