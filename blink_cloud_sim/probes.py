@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from aiohttp import web
 
 from .http_util import Routes, json_reply
 
 if TYPE_CHECKING:
-    from .world import World
+    from .line import Line
 
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -26,32 +25,10 @@ CHUNK = 64 * 1024
 PACED_CHUNK = 16 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A home line's shape; None for a rate or 0 for the round trip leaves it unshaped."""
+class _Shaped(Protocol):
+    """What the probes read of the world: its line."""
 
-    down_mbps: float | None = None
-    up_mbps: float | None = None
-    rtt_ms: float = 0.0
-
-    @classmethod
-    def from_spec(cls, spec: dict[str, Any] | None) -> Line:
-        """Read a scenario's `line:` block (missing block or keys: unshaped)."""
-        spec = spec or {}
-        down = spec.get("down_mbps")
-        up = spec.get("up_mbps")
-        line = cls(
-            down_mbps=None if down is None else float(down),
-            up_mbps=None if up is None else float(up),
-            rtt_ms=float(spec.get("rtt_ms", 0.0)),
-        )
-        if any(rate is not None and rate <= 0 for rate in (line.down_mbps, line.up_mbps)):
-            msg = "line rates must be positive"
-            raise ValueError(msg)
-        if line.rtt_ms < 0:
-            msg = "line rtt_ms must not be negative"
-            raise ValueError(msg)
-        return line
+    line: Line
 
 
 class _Pacer:
@@ -77,7 +54,7 @@ class _Pacer:
 class ProbeRoutes(Routes):
     """`GET /__down?bytes=N` streams N zero bytes (capped); `POST /__up` counts what it got."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: _Shaped) -> None:
         """Serve probes shaped like `world.line` (read per request, so it can change)."""
         self.world = world
 

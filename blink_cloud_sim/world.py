@@ -18,6 +18,7 @@ from . import scenario
 from .auth_state import DEFAULT_EXPIRES_IN, AccessToken, AuthState, RefreshToken
 from .faults import Fault, FaultInjection
 from .inventory import Inventory
+from .line import Line
 from .model import (
     Account,
     Camera,
@@ -31,7 +32,6 @@ from .model import (
     iso,
     utcnow,
 )
-from .probes import Line
 from .request_log import RequestLog, RequestLogEntry
 
 if TYPE_CHECKING:

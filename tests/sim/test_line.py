@@ -11,7 +11,7 @@ import time
 import aiohttp
 import pytest
 
-from blink_cloud_sim.probes import Line
+from blink_cloud_sim.line import Line
 from blink_cloud_sim.server import SimServer
 from blink_cloud_sim.world import World
 from custom_components.blink_audio_doctor.doctor.probes import (
