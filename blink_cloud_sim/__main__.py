@@ -26,7 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scenario",
         default="default",
-        help="a shipped scenario name (default, demo, families, local_storage_406) or a YAML path",
+        help=(
+            "a shipped scenario name (default, demo, slow_upload, families, local_storage_406) "
+            "or a YAML path"
+        ),
     )
     parser.add_argument("--port", type=int, default=0, help="HTTP port (0 = any free port)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")

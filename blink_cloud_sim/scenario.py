@@ -1,7 +1,7 @@
 """Scenarios: the YAML files a world is built from, and the checks on their values.
 
 A scenario is a mapping with `accounts`, `networks`, `sync_modules`, `cameras` and optional
-`faults`, `expires_in`, `require_cookies` and `tcp_close_delay` (see `scenarios/*.yaml`).
+`faults`, `expires_in`, `require_cookies`, `tcp_close_delay` and `line` (see `scenarios/*.yaml`).
 """
 
 from __future__ import annotations

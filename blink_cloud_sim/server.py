@@ -56,7 +56,7 @@ class SimServer:
             OAuthRoutes(self.world),
             NetworkRoutes(self.world, self._relay),
             DeviceRoutes(self.world, self._relay),
-            ProbeRoutes(),
+            ProbeRoutes(self.world),
         )
 
     @property
@@ -73,8 +73,8 @@ class SimServer:
         """Stop."""
         await self.stop()
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        """Start serving HTTP on host:port (0 = a free port) and the plain TCP listener."""
+    async def start(self, host: str = "127.0.0.1", port: int = 0, tcp_port: int = 0) -> None:
+        """Start serving HTTP on host:port and the plain TCP listener on tcp_port (0: free)."""
         self.host = host
         self._stopping = asyncio.Event()
         app = self.make_app()
@@ -88,7 +88,7 @@ class SimServer:
         sock.bind((host, port))
         self.port = int(sock.getsockname()[1])
         await web.SockSite(self._runner, sock).start()
-        self._tcp_server = await asyncio.start_server(self._tcp_client, host, 0)
+        self._tcp_server = await asyncio.start_server(self._tcp_client, host, tcp_port)
         self.tcp_port = int(self._tcp_server.sockets[0].getsockname()[1])
 
     async def stop(self) -> None:

@@ -18,6 +18,7 @@ from . import scenario
 from .auth_state import DEFAULT_EXPIRES_IN, AccessToken, AuthState, RefreshToken
 from .faults import Fault, FaultInjection
 from .inventory import Inventory
+from .line import Line
 from .model import (
     Account,
     Camera,
@@ -87,6 +88,7 @@ class World(Inventory, AuthState, FaultInjection, RequestLog):
         self._next_camera_id = 0
         self.require_cookies = False
         self.tcp_close_delay = 0.0
+        self.line = Line()
         self._build()
 
     # ----------------------------------------------------------------------------- loading
@@ -106,6 +108,7 @@ class World(Inventory, AuthState, FaultInjection, RequestLog):
         self.expires_in = int(data.get("expires_in", DEFAULT_EXPIRES_IN))
         self.require_cookies = bool(data.get("require_cookies", False))
         self.tcp_close_delay = float(data.get("tcp_close_delay", 0.0))
+        self.line = Line.from_spec(data.get("line"))
         self.accounts = scenario.accounts(data)
         self.networks = scenario.networks(data, self.accounts[0].account_id)
         self.sync_modules, self.cameras = scenario.devices(data, self.networks)

@@ -278,6 +278,18 @@ class CameraSensor(CameraEntity, SensorEntity):
     entity_description: CameraSensorDescription
 
     @property
+    def available(self) -> bool:
+        """Unavailable while Blink reports the camera offline.
+
+        Blink keeps sending the last signal it had from an offline camera; shown as a current
+        value it would look like the camera still has that Wi-Fi. Unavailable (not unknown):
+        the camera cannot be reached, as HA marks the entities of any unreachable device; the
+        last value stays in the history, and the camera's Online sensor says why.
+        """
+        camera = self.camera
+        return super().available and not (camera is not None and camera.online is False)
+
+    @property
     def native_value(self) -> SensorValue:
         """The newest reading; None (unknown) when Blink did not report it."""
         camera = self.camera

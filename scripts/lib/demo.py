@@ -11,8 +11,8 @@ Runs in the `demo` virtual environment (scripts/demo sets it up). Steps:
 4. Over Home Assistant's REST API (`demo_setup.py`, with the client in `hass_api.py`), as a
    person in the UI would: sign in, add HA's Blink integration (e-mail, password, PIN) and
    Blink Audio Doctor (linked to it) through their config flows, then the options flow (the
-   Mini's smart plug; the simulator as latency and speed-test target). Later runs only correct
-   the options when the simulator's ports moved.
+   Mini's smart plug; the simulator as latency and speed-test target). Later runs start the
+   simulator on the previous run's ports when they are free, so the options stay right.
 5. Waits until the cameras show their scenario verdicts, prints the URL and the login, and runs
    until Ctrl-C (or SIGTERM), then stops Home Assistant and the simulator.
 """
@@ -32,6 +32,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_STATE = (
@@ -182,6 +183,30 @@ def restore_blink_sign_in(config: Path, world: World) -> None:
             )
 
 
+def previous_probe_ports(config: Path) -> tuple[int, int]:
+    """The simulator's HTTP and TCP ports named in the doctor's stored options (0: none)."""
+    for entry in stored_entries(config, "blink_audio_doctor"):
+        options = entry.get("options", {})
+        url_port = urlsplit(str(options.get("speed_test_url", ""))).port
+        return url_port or 0, int(options.get("latency_port") or 0)
+    return 0, 0
+
+
+async def start_simulator(sim: SimServer, port: int, config: Path) -> None:
+    """Start the simulator, on the previous run's ports when they are free.
+
+    Blink Audio Doctor probes its stored targets as soon as Home Assistant loads it, before the
+    set-up could correct its options: on moved ports that first latency probe would be refused
+    and show 100 % packet loss.
+    """
+    http_port, tcp_port = previous_probe_ports(config)
+    try:
+        await sim.start(port=port or http_port, tcp_port=tcp_port)
+    except OSError:
+        await sim.stop()
+        await sim.start(port=port)
+
+
 # --------------------------------------------------------------------------- Home Assistant
 
 
@@ -275,7 +300,7 @@ async def run(args: argparse.Namespace, config: Path, started: float) -> int:
     """Start everything, set it up, and run until asked to stop."""
     world = World.from_scenario("demo")
     sim = SimServer(world)
-    await sim.start(port=args.sim_port)
+    await start_simulator(sim, args.sim_port, config)
     restore_blink_sign_in(config, world)
     say(f"Blink cloud simulator on {sim.url} (latency probe port {sim.tcp_port})")
 

@@ -5,7 +5,9 @@ Never shipped (it lives under config/, which HACS does not install). It
 - points every blinkpy object at the simulator (`blink_cloud_sim.harness.redirect_blinkpy`;
   scripts/demo already does this before Home Assistant starts, so HA's Blink entry never reaches
   the real Blink cloud, and this is a no-op then),
-- sends Blink Audio Doctor's default latency probe to the loopback instead of Blink's host,
+- sends Blink Audio Doctor's default latency probe to the simulator's TCP port instead of
+  Blink's host (port 443), so the first probe, which runs as the entry is added and before the
+  demo sets the options, finds the simulator and shows no 100 % packet loss,
 - gives each configured plug-powered device a smart plug (`switch`) that powers the simulated
   device on and off through the simulator's control API, and
 - fast-forwards the doctor once each time its entry loads with the simulator as its probe
@@ -21,6 +23,7 @@ import asyncio
 import contextlib
 import logging
 
+import aiohttp
 import blinkpy.api
 import voluptuous as vol
 from homeassistant.config_entries import (
@@ -32,6 +35,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.discovery import async_load_platform
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.typing import ConfigType
@@ -77,7 +81,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         # Started without scripts/demo: redirect now (a Blink entry loaded earlier would need
         # a reload).
         _ACTIVE.enter_context(redirect_blinkpy(url))
-    _keep_latency_probe_local()
+    await point_latency_probe_at_simulator(hass, url)
     hass.async_create_task(
         async_load_platform(
             hass, Platform.SWITCH, DOMAIN, {"url": url, "plugs": conf[CONF_PLUGS]}, config
@@ -113,13 +117,25 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-def _keep_latency_probe_local() -> None:
-    """Blink Audio Doctor's default latency target is Blink's host: use the loopback instead."""
+async def point_latency_probe_at_simulator(hass: HomeAssistant, url: str) -> None:
+    """Blink Audio Doctor's default latency target is Blink's host: use the simulator's port."""
     try:
+        from custom_components.blink_audio_doctor import network  # noqa: PLC0415
         from custom_components.blink_audio_doctor.doctor import probes  # noqa: PLC0415
     except ImportError:  # pragma: no cover - the doctor is not installed
         return
     probes.blink_rest_host = lambda _region: "127.0.0.1"  # type: ignore[assignment]
+    session = async_get_clientsession(hass)
+    try:
+        async with session.get(f"{url}/_sim/info", timeout=aiohttp.ClientTimeout(total=10)) as resp:
+            resp.raise_for_status()
+            info = await resp.json()
+    except (aiohttp.ClientError, TimeoutError) as err:
+        LOGGER.warning(
+            "The simulator at %s does not answer (%s): latency target unchanged", url, err
+        )
+        return
+    network.DEFAULT_LATENCY_PORT = int(info["result"]["tcp_port"])  # type: ignore[attr-defined]
 
 
 async def _fast_forward(hass: HomeAssistant, entry: ConfigEntry) -> None:
