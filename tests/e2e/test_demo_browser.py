@@ -157,6 +157,17 @@ def _tile(section: Locator, name: str) -> Locator:
     return section.locator("hui-tile-card").filter(has_text=name)
 
 
+def _expect_figure(tile: Locator, name: str, low: float, high: float) -> None:
+    """A tile showing a number in Mbit/s between `low` and `high`."""
+    expect(tile).to_have_text(re.compile(rf"{name}\s*[\d,.]+\s*Mbit/s"))
+    # The figure sits in the tile's shadow DOM: get_by_text reaches it.
+    figure = tile.get_by_text(re.compile(r"[\d,.]+\s*Mbit/s")).first.inner_text()
+    shown = re.search(r"([\d,.]+)\s*Mbit/s", figure)
+    assert shown is not None
+    value = float(shown.group(1).replace(",", ""))
+    assert low <= value <= high, f"{name} reads {value} Mbit/s"
+
+
 def _expect_camera(page: Page, camera: str, *, healthy: str, diagnosis: str, online: str) -> None:
     section = _section(page, camera)
     expect(_tile(section, "Two-way audio healthy")).to_have_text(
@@ -244,6 +255,12 @@ def test_demo_in_the_browser(demo: Demo, browser: BrowserContext) -> None:
         diagnosis="Camera offline",
         online="Disconnected",
     )
+    # The demo's line is 100 Mbit/s down and 20 up (blink_cloud_sim/scenarios/demo.yaml):
+    # the measured figures are within 10 % of it, and nothing was lost.
+    internet = _section(page, "Internet")
+    _expect_figure(_tile(internet, "Download"), "Download", 90, 110)
+    _expect_figure(_tile(internet, "Upload"), "Upload", 18, 22)
+    expect(_tile(internet, "Packet loss")).to_have_text(re.compile(r"Packet loss\s*0(\.0)?\s*%"))
     expect(page.locator("hui-history-graph-card")).to_have_count(3)
     # Every card's entity exists (a missing one shows a warning card instead).
     expect(page.locator("hui-warning")).to_have_count(0)
