@@ -68,15 +68,12 @@ async def test_link_creates_an_entry_per_account(
     assert entry.unique_id == str(account.account_id)
     assert entry.data[CONF_MODE] == MODE_LINKED
     assert entry.data[CONF_BLINK_ENTRY_ID] == core_blink.entry_id
-    assert entry.title == core_blink.title
+    assert entry.title == account.email
 
     # The same account cannot be added twice, whichever way in.
     result = await _start(hass, "link")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_BLINK_ENTRY_ID: core_blink.entry_id}
-    )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "all_blink_entries_linked"
     result = await _start(hass, "sign_in")
     result = await _sign_in(hass, result["flow_id"], account.email, account.password)
     assert result["type"] is FlowResultType.ABORT
@@ -432,3 +429,78 @@ async def test_discovery_while_the_blink_integration_is_down_offers_both_ways_in
     await hass.config_entries.async_unload(core_blink.entry_id)
     result = await _discover(hass)
     assert result["type"] is FlowResultType.MENU
+
+
+async def test_a_linked_entry_is_named_after_the_blink_account(
+    hass: HomeAssistant, blink_sim: SimServer, core_blink: ConfigEntry
+) -> None:
+    account = blink_sim.world.accounts[0]
+    result = await _start(hass, "link")
+    # The choice names the account, not HA's Blink entry title "blink".
+    options = result["data_schema"].schema[CONF_BLINK_ENTRY_ID].config["options"]
+    assert [option["label"] for option in options] == [account.email]
+    entry = await setup_linked(hass, core_blink)
+    assert entry.title == account.email
+
+
+async def test_link_offers_only_blink_entries_not_linked_yet(
+    hass: HomeAssistant, blink_sim: SimServer, linked_entry: ConfigEntry
+) -> None:
+    result = await _start(hass, "link")
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "all_blink_entries_linked"
+    # Reconfiguring the entry that reads it still offers its own Blink entry.
+    result = await _start_for_entry(hass, linked_entry, SOURCE_RECONFIGURE)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "link"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    options = result["data_schema"].schema[CONF_BLINK_ENTRY_ID].config["options"]
+    assert [option["value"] for option in options] == [linked_entry.data[CONF_BLINK_ENTRY_ID]]
+
+
+async def test_sign_in_refuses_a_known_account_before_blink_sends_a_pin(
+    hass: HomeAssistant, blink_sim: SimServer, linked_entry: ConfigEntry
+) -> None:
+    account = blink_sim.world.accounts[0]
+    account.two_factor = "412"
+    result = await _start(hass, "sign_in")
+    await hass.async_block_till_done()
+    blink_sim.world.clear_log()
+    result = await _sign_in(hass, result["flow_id"], account.email.upper(), account.password)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    # Blink was not asked: no sign-in, so no PIN mail for the user.
+    assert "login" not in str(blink_sim.world.request_counts())
+
+
+async def test_reconfigure_menu_says_which_way_in_is_active(
+    hass: HomeAssistant, blink_sim: SimServer
+) -> None:
+    account = blink_sim.world.accounts[0]
+    own = await setup_own(hass, blink_sim)
+    result = await _start_for_entry(hass, own, SOURCE_RECONFIGURE)
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "reconfigure_own"
+    assert result["description_placeholders"] == {"account": account.email}
+    # Signing in again as the same account is no "already set up" refusal.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "sign_in"}
+    )
+    result = await _sign_in(hass, result["flow_id"], account.email, account.password)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+
+    core = await setup_core_blink(hass, blink_sim)
+    result = await _start_for_entry(hass, own, SOURCE_RECONFIGURE)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "link"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_BLINK_ENTRY_ID: core.entry_id}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    result = await _start_for_entry(hass, own, SOURCE_RECONFIGURE)
+    assert result["step_id"] == "reconfigure_linked"
