@@ -17,6 +17,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_PASSWORD, CONF_PIN, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 
 from blink_cloud_sim.server import SimServer
@@ -33,6 +34,7 @@ from custom_components.blink_audio_doctor.const import (
 )
 
 from .conftest import setup_core_blink, setup_linked, setup_own
+from .options_helpers import form_fields, nested
 
 
 async def _start(hass: HomeAssistant, way: str) -> dict[str, Any]:
@@ -273,7 +275,7 @@ async def test_options_change_thresholds_and_plugs_and_apply_at_once(
 ) -> None:
     result = await hass.config_entries.options.async_init(linked_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    fields = [str(key) for key in result["data_schema"].schema]
+    fields = list(form_fields(result))
     mini = next(c for c in blink_sim.world.cameras.values() if c.type == "owl")
     battery_camera = next(c for c in blink_sim.world.cameras.values() if c.type == "catalina")
     sync_module = next(iter(blink_sim.world.sync_modules.values()))
@@ -286,18 +288,21 @@ async def test_options_change_thresholds_and_plugs_and_apply_at_once(
     hass.states.async_set("switch.mini_plug", "on")  # the plug must exist
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {
-            "min_wifi_bars": 2,
-            "min_wifi_dbm": -75,
-            "min_sync_link_bars": 2,
-            "min_download_mbps": 3,
-            "min_upload_mbps": 1.5,
-            "max_latency_ms": 150,
-            "max_packet_loss_pct": 10,
-            "unhealthy_after": 3,
-            CONF_NOTIFICATIONS: False,
-            mini_field: "switch.mini_plug",
-        },
+        nested(
+            result,
+            {
+                "min_wifi_bars": 2,
+                "min_wifi_dbm": -75,
+                "min_sync_link_bars": 2,
+                "min_download_mbps": 3,
+                "min_upload_mbps": 1.5,
+                "max_latency_ms": 150,
+                "max_packet_loss_pct": 10,
+                "unhealthy_after": 3,
+                CONF_NOTIFICATIONS: False,
+                mini_field: "switch.mini_plug",
+            },
+        ),
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
@@ -312,7 +317,7 @@ async def test_options_of_own_sign_in_offer_the_poll_interval(
 ) -> None:
     entry = await setup_own(hass, blink_sim)
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert "scan_interval" in [str(key) for key in result["data_schema"].schema]
+    assert "scan_interval" in list(form_fields(result))
 
 
 @pytest.mark.parametrize("style", ["none", "412"])
@@ -339,7 +344,7 @@ async def test_options_of_an_unloaded_entry_offer_no_plugs(
 ) -> None:
     await hass.config_entries.async_unload(linked_entry.entry_id)
     result = await hass.config_entries.options.async_init(linked_entry.entry_id)
-    fields = [str(key) for key in result["data_schema"].schema]
+    fields = list(form_fields(result))
     assert "min_wifi_bars" in fields
     assert not [f for f in fields if "(" in f]  # no device known, no plug field
 
@@ -349,10 +354,13 @@ async def test_options_tell_apart_devices_with_the_same_name(
 ) -> None:
     entry = await setup_own(hass, blink_sim)
     sync_serial, mini_serial = "G8T10000SM000001", "G8T30000MINI0001"  # both end in 0001
-    blink_sim.world.sync_modules[sync_serial].name = "Hallway"  # the Mini's name
-    await entry.runtime_data.account.async_refresh()
+    # The user renamed the Sync Module in Home Assistant to the Mini's name.
+    registry = dr.async_get(hass)
+    device = registry.async_get_device_by_identifier((DOMAIN, sync_serial), entry.entry_id)
+    assert device is not None
+    registry.async_update_device(device.id, name_by_user="Hallway")
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    fields = [str(key) for key in result["data_schema"].schema]
+    fields = list(form_fields(result))
     assert "Hallway (…0001)" in fields
     assert f"Hallway ({sync_serial})" in fields or f"Hallway ({mini_serial})" in fields
 
