@@ -66,6 +66,10 @@ DEFAULT_MAX_DOWNLOAD_MB: Final = 20
 DEFAULT_MAX_UPLOAD_MB: Final = 10
 LATENCY_INTERVAL: Final = timedelta(minutes=5)
 LATENCY_SAMPLES: Final = 5
+# Packet loss is failed connects over the last LOSS_WINDOW attempts (about 100 minutes at 5 a
+# round), 1 % steps; the first round tries LOSS_MIN_ATTEMPTS, so one failure is 5 %, not 20 %.
+LOSS_WINDOW: Final = 100
+LOSS_MIN_ATTEMPTS: Final = 20
 # A new entry gets its first speed test soon after it is added, not at the next start-up.
 FIRST_SPEED_TEST_DELAY: Final = timedelta(minutes=10)
 
