@@ -103,7 +103,29 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Switch between linking and signing in, or change the credentials."""
-        return self.async_show_menu(step_id="reconfigure", menu_options=["link", "sign_in"])
+        if self._get_reconfigure_entry().data.get(CONF_MODE) == MODE_LINKED:
+            return await self.async_step_reconfigure_linked()
+        return await self.async_step_reconfigure_own()
+
+    # The reconfigure menu has one step per way in, so its text says which one is active now.
+    async def async_step_reconfigure_linked(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Reconfigure menu of an entry reading HA's Blink integration."""
+        return self._reconfigure_menu("reconfigure_linked")
+
+    async def async_step_reconfigure_own(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Reconfigure menu of an entry signed in to Blink on its own."""
+        return self._reconfigure_menu("reconfigure_own")
+
+    def _reconfigure_menu(self, step_id: str) -> ConfigFlowResult:
+        return self.async_show_menu(
+            step_id=step_id,
+            menu_options=["link", "sign_in"],
+            description_placeholders={"account": self._get_reconfigure_entry().title},
+        )
 
     # Discovery ------------------------------------------------------------------------------
 
@@ -167,6 +189,10 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
         ]
         if not loaded:
             return self.async_abort(reason="no_blink_entry")
+        taken = self._taken_blink_entry_ids()
+        loaded = [entry for entry in loaded if entry.entry_id not in taken]
+        if not loaded:
+            return self.async_abort(reason="all_blink_entries_linked")
         errors: dict[str, str] = {}
         if user_input is not None:
             blink_entry_id = user_input[CONF_BLINK_ENTRY_ID]
@@ -178,14 +204,17 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
                 if account_id is None:
                     errors["base"] = "blink_entry_unusable"
                 else:
-                    blink_entry = self.hass.config_entries.async_get_entry(blink_entry_id)
-                    title = blink_entry.title if blink_entry else "Blink"
                     return await self._async_finish(
                         str(account_id),
-                        title,
+                        self._blink_entry_account(
+                            next(entry for entry in loaded if entry.entry_id == blink_entry_id)
+                        ),
                         {CONF_MODE: MODE_LINKED, CONF_BLINK_ENTRY_ID: blink_entry_id},
                     )
-        options = [SelectOptionDict(value=entry.entry_id, label=entry.title) for entry in loaded]
+        options = [
+            SelectOptionDict(value=entry.entry_id, label=self._blink_entry_account(entry))
+            for entry in loaded
+        ]
         return self.async_show_form(
             step_id="link",
             data_schema=vol.Schema(
@@ -207,6 +236,9 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             self._username = user_input[CONF_USERNAME]
+            if self._username.strip().casefold() in self._known_accounts():
+                # Known without asking Blink: no PIN is sent for an account already set up.
+                return self.async_abort(reason="already_configured")
             login_data: dict[str, Any] = {**user_input}
             if hardware_id := self._existing_hardware_id():
                 # Keep the device identity Blink knows us by (no new "phone" in the Blink app).
@@ -293,6 +325,42 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
             return None
         username = entry.data.get(CONF_LOGIN, {}).get(CONF_USERNAME)
         return username if isinstance(username, str) else None
+
+    @staticmethod
+    def _blink_entry_account(blink_entry: ConfigEntry) -> str:
+        """The Blink account (e-mail) of a Blink entry; HA names those entries just "blink"."""
+        username = blink_entry.data.get(CONF_USERNAME)
+        return username if isinstance(username, str) and username else blink_entry.title
+
+    def _other_entries(self) -> list[ConfigEntry]:
+        """Our entries apart from the one being reauthenticated or reconfigured."""
+        current = self._existing_entry()
+        return [
+            entry
+            for entry in self._async_current_entries(include_ignore=False)
+            if current is None or entry.entry_id != current.entry_id
+        ]
+
+    def _taken_blink_entry_ids(self) -> set[str]:
+        """Blink entries another of our entries reads already."""
+        return {
+            entry.data[CONF_BLINK_ENTRY_ID]
+            for entry in self._other_entries()
+            if CONF_BLINK_ENTRY_ID in entry.data
+        }
+
+    def _known_accounts(self) -> set[str]:
+        """E-mail addresses (case-folded) of the Blink accounts set up already."""
+        names: list[Any] = []
+        for entry in self._other_entries():
+            names += [entry.title, entry.data.get(CONF_LOGIN, {}).get(CONF_USERNAME)]
+        taken = self._taken_blink_entry_ids()
+        names += [
+            self._blink_entry_account(blink_entry)
+            for blink_entry in self.hass.config_entries.async_entries(BLINK_DOMAIN)
+            if blink_entry.entry_id in taken
+        ]
+        return {name.strip().casefold() for name in names if isinstance(name, str)}
 
     async def _async_finish(
         self, account_id: str, title: str, data: dict[str, Any]

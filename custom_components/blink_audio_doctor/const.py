@@ -53,12 +53,23 @@ CONF_MIRROR_DOWNLOAD: Final = "mirror_download_entity"
 CONF_MIRROR_UPLOAD: Final = "mirror_upload_entity"
 CONF_MIRROR_LATENCY: Final = "mirror_latency_entity"
 
+# Sections of the options form (the options themselves are stored flat).
+SECTION_THRESHOLDS: Final = "thresholds"
+SECTION_PLUGS: Final = "smart_plugs"
+SECTION_NETWORK: Final = "network_tests"
+SECTION_MIRRORED: Final = "mirrored_sensors"
+
 DEFAULT_LATENCY_PORT: Final = 443
-DEFAULT_SPEED_TEST_HOURS: Final = 6
-DEFAULT_MAX_DOWNLOAD_MB: Final = 25
+# Daily, at most 20 + 10 MB: about 0.9 GB a month (30 runs x 30 MB), under 1 GB.
+DEFAULT_SPEED_TEST_HOURS: Final = 24
+DEFAULT_MAX_DOWNLOAD_MB: Final = 20
 DEFAULT_MAX_UPLOAD_MB: Final = 10
 LATENCY_INTERVAL: Final = timedelta(minutes=5)
 LATENCY_SAMPLES: Final = 5
+# Packet loss is failed connects over the last LOSS_WINDOW attempts (about 100 minutes at 5 a
+# round), 1 % steps; the first round tries LOSS_MIN_ATTEMPTS, so one failure is 5 %, not 20 %.
+LOSS_WINDOW: Final = 100
+LOSS_MIN_ATTEMPTS: Final = 20
 # A new entry gets its first speed test soon after it is added, not at the next start-up.
 FIRST_SPEED_TEST_DELAY: Final = timedelta(minutes=10)
 

@@ -46,11 +46,14 @@ from .const import (
     LATENCY_INTERVAL,
     LATENCY_SAMPLES,
     LOGGER,
+    LOSS_MIN_ATTEMPTS,
+    LOSS_WINDOW,
     MAX_NETWORK_TESTS_PER_HOUR,
     STARTUP_GRACE,
 )
 from .coordinator import AccountCoordinator
 from .doctor import probes
+from .doctor.loss_window import LossWindow
 from .doctor.model import AccountSnapshot
 from .doctor.probes import measure_latency
 from .doctor.speed import DEFAULT_SPEED_URL, measure_download, measure_upload
@@ -88,6 +91,7 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
         self._unsub_timer: CALLBACK_TYPE | None = None
         # The latency host that did not resolve at the last probe; None when it did.
         self.latency_error: str | None = None
+        self._loss = LossWindow(LOSS_WINDOW, LOSS_MIN_ATTEMPTS)
 
     @property
     def mirrors(self) -> dict[str, str]:
@@ -154,7 +158,8 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
 
     async def _async_update_data(self) -> NetworkReading:
         host, port = self.latency_target()
-        result = await measure_latency(host, port, samples=LATENCY_SAMPLES, timeout=2.0)
+        samples = self._loss.attempts_for_round(LATENCY_SAMPLES)
+        result = await measure_latency(host, port, samples=samples, timeout=2.0)
         # An unreachable target is 100 % loss (a measurement), and an unknown latency. A host
         # that does not resolve was never tried: loss is unknown too, and the log says why.
         if result.packet_loss_pct is None:
@@ -172,9 +177,7 @@ class NetworkCoordinator(DataUpdateCoordinator[NetworkReading]):
         self._latency = NetworkReading(
             latency_ms=_rounded(result.median_ms),
             jitter_ms=_rounded(result.jitter_ms),
-            packet_loss_pct=None
-            if result.packet_loss_pct is None
-            else round(result.packet_loss_pct, 1),
+            packet_loss_pct=self._loss.add(result),
         )
         return self._combined()
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import probatio as vol
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.data_entry_flow import section
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
@@ -20,6 +22,8 @@ from homeassistant.helpers.selector import (
 )
 
 from .const import (
+    BLINK_DOMAIN,
+    CONF_BLINK_ENTRY_ID,
     CONF_CONFIG_READ_MINUTES,
     CONF_LATENCY_HOST,
     CONF_LATENCY_PORT,
@@ -48,8 +52,13 @@ from .const import (
     DEFAULT_MAX_UPLOAD_MB,
     DEFAULT_SCAN_INTERVAL,
     DEFAULT_SPEED_TEST_HOURS,
+    DOMAIN,
     MIN_SCAN_INTERVAL,
     MODE_OWN,
+    SECTION_MIRRORED,
+    SECTION_NETWORK,
+    SECTION_PLUGS,
+    SECTION_THRESHOLDS,
 )
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import supports_plug_power_cycle
@@ -93,54 +102,45 @@ class OptionsFlowHandler(OptionsFlowWithReload):
     config_entry: BlinkAudioDoctorConfigEntry
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """One form with every option; a wrong value is a field error and nothing is saved."""
+        """One form in sections; a wrong value is a field error and nothing is saved.
+
+        The options are stored flat as before the sections, so the sections are filled from
+        the flat options and their input is flattened again on saving.
+        """
         plug_devices = self._plug_powered_devices()
         current = self.config_entry.options
-        current_plugs: dict[str, str] = current.get(CONF_PLUGS, {})
-        schema: dict[Any, Any] = {
-            vol.Required(key, default=current.get(key, default)): number
-            for key, default, number in THRESHOLD_FIELDS
-        }
-        schema |= {
-            vol.Required(CONF_NOTIFICATIONS, default=current.get(CONF_NOTIFICATIONS, True)): bool,
-            vol.Required(
-                CONF_CONFIG_READ_MINUTES,
-                default=current.get(CONF_CONFIG_READ_MINUTES, DEFAULT_CONFIG_READ_MINUTES),
-            ): _number(0, 1440, 5, "min"),
-        }
-        schema.update(_network_fields(current))
-        if self.config_entry.data.get(CONF_MODE) == MODE_OWN:
-            schema[
-                vol.Required(
-                    CONF_SCAN_INTERVAL,
-                    default=current.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-                )
-            ] = _number(MIN_SCAN_INTERVAL, 3600, 60, "s")
-        for field, serial in plug_devices.items():
-            key = vol.Optional(field, description={"suggested_value": current_plugs.get(serial)})
-            # The picker offers switches; the step itself refuses anything else, translated.
-            schema[key] = EntitySelector(EntitySelectorConfig(filter={"domain": "switch"}))
-        data_schema = vol.Schema(schema)
+        sections = self._section_fields(current, plug_devices)
+        top = _top_fields(current, own=self.config_entry.data.get(CONF_MODE) == MODE_OWN)
+        data_schema = vol.Schema(
+            top
+            | {
+                # A default lets a partial answer keep the section's current values.
+                vol.Required(name, default=dict): section(vol.Schema(fields))
+                for name, fields in sections.items()
+            }
+        )
+        flat_schema = vol.Schema(top | {k: v for f in sections.values() for k, v in f.items()})
         errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
+        placeholders = _data_use(current)
         if user_input is not None:
-            errors, placeholders = await self._async_check(data_schema, user_input, plug_devices)
+            flat = _flatten(data_schema(user_input), sections)
+            placeholders = _data_use(flat)
+            errors, ranges = await self._async_check(flat_schema, flat, plug_devices)
+            placeholders |= ranges
             if not errors:
                 plugs = {
-                    serial: user_input[field]
-                    for field, serial in plug_devices.items()
-                    if user_input.get(field)
+                    serial: flat[field] for field, serial in plug_devices.items() if flat.get(field)
                 }
-                options = {
-                    key: value for key, value in user_input.items() if key not in plug_devices
-                }
+                options = {key: value for key, value in flat.items() if key not in plug_devices}
                 options[CONF_PLUGS] = plugs
                 for text in (CONF_LATENCY_HOST, CONF_SPEED_TEST_URL):
                     if text in options:  # saved as checked
                         options[text] = str(options[text]).strip()
                 return self.async_create_entry(data=options)
             # Show the form again with what was entered (a field left empty stays empty).
-            entered = {str(key): user_input.get(str(key)) for key in data_schema.schema}
+            entered: dict[str, Any] = {str(key): flat.get(str(key)) for key in top}
+            for name, fields in sections.items():
+                entered[name] = {str(key): flat.get(str(key)) for key in fields}
             data_schema = self.add_suggested_values_to_schema(data_schema, entered)
         return self.async_show_form(
             step_id="init",
@@ -148,6 +148,30 @@ class OptionsFlowHandler(OptionsFlowWithReload):
             errors=errors,
             description_placeholders=placeholders,
         )
+
+    def _section_fields(
+        self, current: Mapping[str, Any], plug_devices: Mapping[str, str]
+    ) -> dict[str, dict[Any, Any]]:
+        """The form's sections and their fields, filled from the flat options."""
+        current_plugs: dict[str, str] = current.get(CONF_PLUGS, {})
+        sections: dict[str, dict[Any, Any]] = {
+            SECTION_THRESHOLDS: {
+                vol.Required(key, default=current.get(key, default)): number
+                for key, default, number in THRESHOLD_FIELDS
+            }
+        }
+        if plug_devices:
+            # The picker offers switches; the step itself refuses anything else, translated.
+            sections[SECTION_PLUGS] = {
+                vol.Optional(
+                    field, description={"suggested_value": current_plugs.get(serial)}
+                ): EntitySelector(EntitySelectorConfig(filter={"domain": "switch"}))
+                for field, serial in plug_devices.items()
+            }
+        network, mirrored = _network_fields(current)
+        sections[SECTION_NETWORK] = network
+        sections[SECTION_MIRRORED] = mirrored
+        return sections
 
     async def _async_check(
         self, schema: vol.Schema, user_input: Mapping[str, Any], plug_devices: Mapping[str, str]
@@ -178,6 +202,21 @@ class OptionsFlowHandler(OptionsFlowWithReload):
                 errors[field] = "plug_not_a_switch"
         return errors, placeholders
 
+    def _known_name(self, serial: str, blink_name: str | None) -> str:
+        """The device's name as the user knows it: as renamed in Home Assistant, else Blink's.
+
+        Not the Blink integration's own device name: it calls a Sync Module "blink <network>".
+        """
+        registry = dr.async_get(self.hass)
+        # Linked, our entities sit on the Blink integration's device of the camera.
+        device = registry.async_get_device_by_identifier(
+            (DOMAIN, serial), self.config_entry.entry_id
+        ) or registry.async_get_device_by_identifier(
+            (BLINK_DOMAIN, serial), self.config_entry.data.get(CONF_BLINK_ENTRY_ID, "")
+        )
+        known = device and device.name_by_user
+        return known or blink_name or serial
+
     def _plug_powered_devices(self) -> dict[str, str]:
         """Plug field key -> serial, for every camera and Sync Module a smart plug can restart.
 
@@ -188,10 +227,13 @@ class OptionsFlowHandler(OptionsFlowWithReload):
         if snapshot is None:
             return {}
         named = [
-            (camera.name or serial, serial)
+            (self._known_name(serial, camera.name), serial)
             for serial, camera in snapshot.cameras.items()
             if supports_plug_power_cycle(camera.product_type)
-        ] + [(module.name or serial, serial) for serial, module in snapshot.sync_modules.items()]
+        ] + [
+            (self._known_name(serial, module.name), serial)
+            for serial, module in snapshot.sync_modules.items()
+        ]
         devices: dict[str, str] = {}
         for name, serial in named:
             field = _plug_field(name, serial)
@@ -201,14 +243,58 @@ class OptionsFlowHandler(OptionsFlowWithReload):
         return devices
 
 
-def _network_fields(current: Mapping[str, Any]) -> dict[Any, Any]:
-    """Options of the latency and speed tests, and sensors to mirror instead."""
+def _top_fields(current: Mapping[str, Any], *, own: bool) -> dict[Any, Any]:
+    """Fields outside the sections: notifications and how often Blink is asked."""
+    fields: dict[Any, Any] = {
+        vol.Required(CONF_NOTIFICATIONS, default=current.get(CONF_NOTIFICATIONS, True)): bool,
+        vol.Required(
+            CONF_CONFIG_READ_MINUTES,
+            default=current.get(CONF_CONFIG_READ_MINUTES, DEFAULT_CONFIG_READ_MINUTES),
+        ): _number(0, 1440, 5, "min"),
+    }
+    if own:
+        fields[
+            vol.Required(
+                CONF_SCAN_INTERVAL, default=current.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+            )
+        ] = _number(MIN_SCAN_INTERVAL, 3600, 60, "s")
+    return fields
+
+
+def _flatten(entered: Mapping[str, Any], sections: Mapping[str, Any]) -> dict[str, Any]:
+    """The options as stored: each section's fields next to the fields outside sections."""
+    flat = {key: value for key, value in entered.items() if key not in sections}
+    for name in sections:
+        flat.update(entered.get(name) or {})
+    return flat
+
+
+def _data_use(options: Mapping[str, Any]) -> dict[str, str]:
+    """Placeholders of how often the speed test runs and how much it may move in 30 days."""
+    hours = _as_number(options.get(CONF_SPEED_TEST_HOURS), DEFAULT_SPEED_TEST_HOURS)
+    per_test = _as_number(options.get(CONF_MAX_DOWNLOAD_MB), DEFAULT_MAX_DOWNLOAD_MB) + _as_number(
+        options.get(CONF_MAX_UPLOAD_MB), DEFAULT_MAX_UPLOAD_MB
+    )
+    runs = 30 * 24 / hours if hours > 0 else 0
+    return {
+        "speed_test_hours": f"{hours:g}",
+        "speed_test_mb": f"{per_test:g}",
+        "monthly_gb": f"{runs * per_test / 1000:.1f}",
+    }
+
+
+def _as_number(value: Any, default: float) -> float:
+    return float(value) if isinstance(value, int | float) and value >= 0 else float(default)
+
+
+def _network_fields(current: Mapping[str, Any]) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """Options of the latency and speed tests; sensors to mirror instead."""
 
     def suggested(key: str) -> dict[str, Any]:
         return {"suggested_value": current.get(key)}
 
     rate = EntitySelector(EntitySelectorConfig(domain="sensor", device_class="data_rate"))
-    return {
+    tests = {
         vol.Optional(CONF_LATENCY_HOST, description=suggested(CONF_LATENCY_HOST)): TextSelector(),
         vol.Required(
             CONF_LATENCY_PORT, default=current.get(CONF_LATENCY_PORT, DEFAULT_LATENCY_PORT)
@@ -226,9 +312,12 @@ def _network_fields(current: Mapping[str, Any]) -> dict[Any, Any]:
         vol.Required(
             CONF_MAX_UPLOAD_MB, default=current.get(CONF_MAX_UPLOAD_MB, DEFAULT_MAX_UPLOAD_MB)
         ): _number(1, 100, 1, "MB"),
+    }
+    mirrored = {
         vol.Optional(CONF_MIRROR_DOWNLOAD, description=suggested(CONF_MIRROR_DOWNLOAD)): rate,
         vol.Optional(CONF_MIRROR_UPLOAD, description=suggested(CONF_MIRROR_UPLOAD)): rate,
         vol.Optional(
             CONF_MIRROR_LATENCY, description=suggested(CONF_MIRROR_LATENCY)
         ): EntitySelector(EntitySelectorConfig(domain="sensor", device_class="duration")),
     }
+    return tests, mirrored

@@ -74,7 +74,18 @@ async def set_options(api: HassApi, entry_id: str, sim: SimServer) -> None:
     """The options flow: the Mini's plug, and the simulator as latency and speed-test target."""
     path = "/api/config/config_entries/options/flow"
     form = await api.request("POST", path, {"handler": entry_id})
-    fields = {field["name"]: field for field in form["data_schema"]}
+    # The form is in sections ("expandable"): field name -> (its section or None, the field).
+    placed = {
+        inner["name"]: (field["name"], inner)
+        for field in form["data_schema"]
+        if field.get("type") == "expandable"
+        for inner in field["schema"]
+    } | {
+        field["name"]: (None, field)
+        for field in form["data_schema"]
+        if field.get("type") != "expandable"
+    }
+    fields = {name: field for name, (_, field) in placed.items()}
     plug_fields = [name for name in fields if name.endswith(f"{MINI_SERIAL[-4:]})")]
     if not plug_fields:
         await api.request("DELETE", f"{path}/{form['flow_id']}")
@@ -89,10 +100,17 @@ async def set_options(api: HassApi, entry_id: str, sim: SimServer) -> None:
         await api.request("DELETE", f"{path}/{form['flow_id']}")
         return
     say("setting Blink Audio Doctor's options (Mini's smart plug, probe targets)")
-    answer = {
+    values = {
         name: _current(field) for name, field in fields.items() if _current(field) is not None
     }
-    answer.update(wanted)
+    values.update(wanted)
+    answer: dict[str, Any] = {}
+    for name, value in values.items():
+        section = placed[name][0]
+        if section is None:
+            answer[name] = value
+        else:
+            answer.setdefault(section, {})[name] = value
     result = await api.request("POST", f"{path}/{form['flow_id']}", answer)
     if result["type"] != "create_entry":
         raise DemoError(f"the options flow ended with {result}")

@@ -17,6 +17,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_PASSWORD, CONF_PIN, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 
 from blink_cloud_sim.server import SimServer
@@ -33,6 +34,7 @@ from custom_components.blink_audio_doctor.const import (
 )
 
 from .conftest import setup_core_blink, setup_linked, setup_own
+from .options_helpers import form_fields, nested
 
 
 async def _start(hass: HomeAssistant, way: str) -> dict[str, Any]:
@@ -68,15 +70,12 @@ async def test_link_creates_an_entry_per_account(
     assert entry.unique_id == str(account.account_id)
     assert entry.data[CONF_MODE] == MODE_LINKED
     assert entry.data[CONF_BLINK_ENTRY_ID] == core_blink.entry_id
-    assert entry.title == core_blink.title
+    assert entry.title == account.email
 
     # The same account cannot be added twice, whichever way in.
     result = await _start(hass, "link")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_BLINK_ENTRY_ID: core_blink.entry_id}
-    )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "all_blink_entries_linked"
     result = await _start(hass, "sign_in")
     result = await _sign_in(hass, result["flow_id"], account.email, account.password)
     assert result["type"] is FlowResultType.ABORT
@@ -276,7 +275,7 @@ async def test_options_change_thresholds_and_plugs_and_apply_at_once(
 ) -> None:
     result = await hass.config_entries.options.async_init(linked_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    fields = [str(key) for key in result["data_schema"].schema]
+    fields = list(form_fields(result))
     mini = next(c for c in blink_sim.world.cameras.values() if c.type == "owl")
     battery_camera = next(c for c in blink_sim.world.cameras.values() if c.type == "catalina")
     sync_module = next(iter(blink_sim.world.sync_modules.values()))
@@ -289,18 +288,21 @@ async def test_options_change_thresholds_and_plugs_and_apply_at_once(
     hass.states.async_set("switch.mini_plug", "on")  # the plug must exist
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {
-            "min_wifi_bars": 2,
-            "min_wifi_dbm": -75,
-            "min_sync_link_bars": 2,
-            "min_download_mbps": 3,
-            "min_upload_mbps": 1.5,
-            "max_latency_ms": 150,
-            "max_packet_loss_pct": 10,
-            "unhealthy_after": 3,
-            CONF_NOTIFICATIONS: False,
-            mini_field: "switch.mini_plug",
-        },
+        nested(
+            result,
+            {
+                "min_wifi_bars": 2,
+                "min_wifi_dbm": -75,
+                "min_sync_link_bars": 2,
+                "min_download_mbps": 3,
+                "min_upload_mbps": 1.5,
+                "max_latency_ms": 150,
+                "max_packet_loss_pct": 10,
+                "unhealthy_after": 3,
+                CONF_NOTIFICATIONS: False,
+                mini_field: "switch.mini_plug",
+            },
+        ),
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
@@ -315,7 +317,7 @@ async def test_options_of_own_sign_in_offer_the_poll_interval(
 ) -> None:
     entry = await setup_own(hass, blink_sim)
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert "scan_interval" in [str(key) for key in result["data_schema"].schema]
+    assert "scan_interval" in list(form_fields(result))
 
 
 @pytest.mark.parametrize("style", ["none", "412"])
@@ -342,7 +344,7 @@ async def test_options_of_an_unloaded_entry_offer_no_plugs(
 ) -> None:
     await hass.config_entries.async_unload(linked_entry.entry_id)
     result = await hass.config_entries.options.async_init(linked_entry.entry_id)
-    fields = [str(key) for key in result["data_schema"].schema]
+    fields = list(form_fields(result))
     assert "min_wifi_bars" in fields
     assert not [f for f in fields if "(" in f]  # no device known, no plug field
 
@@ -352,10 +354,13 @@ async def test_options_tell_apart_devices_with_the_same_name(
 ) -> None:
     entry = await setup_own(hass, blink_sim)
     sync_serial, mini_serial = "G8T10000SM000001", "G8T30000MINI0001"  # both end in 0001
-    blink_sim.world.sync_modules[sync_serial].name = "Hallway"  # the Mini's name
-    await entry.runtime_data.account.async_refresh()
+    # The user renamed the Sync Module in Home Assistant to the Mini's name.
+    registry = dr.async_get(hass)
+    device = registry.async_get_device_by_identifier((DOMAIN, sync_serial), entry.entry_id)
+    assert device is not None
+    registry.async_update_device(device.id, name_by_user="Hallway")
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    fields = [str(key) for key in result["data_schema"].schema]
+    fields = list(form_fields(result))
     assert "Hallway (…0001)" in fields
     assert f"Hallway ({sync_serial})" in fields or f"Hallway ({mini_serial})" in fields
 
@@ -432,3 +437,78 @@ async def test_discovery_while_the_blink_integration_is_down_offers_both_ways_in
     await hass.config_entries.async_unload(core_blink.entry_id)
     result = await _discover(hass)
     assert result["type"] is FlowResultType.MENU
+
+
+async def test_a_linked_entry_is_named_after_the_blink_account(
+    hass: HomeAssistant, blink_sim: SimServer, core_blink: ConfigEntry
+) -> None:
+    account = blink_sim.world.accounts[0]
+    result = await _start(hass, "link")
+    # The choice names the account, not HA's Blink entry title "blink".
+    options = result["data_schema"].schema[CONF_BLINK_ENTRY_ID].config["options"]
+    assert [option["label"] for option in options] == [account.email]
+    entry = await setup_linked(hass, core_blink)
+    assert entry.title == account.email
+
+
+async def test_link_offers_only_blink_entries_not_linked_yet(
+    hass: HomeAssistant, blink_sim: SimServer, linked_entry: ConfigEntry
+) -> None:
+    result = await _start(hass, "link")
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "all_blink_entries_linked"
+    # Reconfiguring the entry that reads it still offers its own Blink entry.
+    result = await _start_for_entry(hass, linked_entry, SOURCE_RECONFIGURE)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "link"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    options = result["data_schema"].schema[CONF_BLINK_ENTRY_ID].config["options"]
+    assert [option["value"] for option in options] == [linked_entry.data[CONF_BLINK_ENTRY_ID]]
+
+
+async def test_sign_in_refuses_a_known_account_before_blink_sends_a_pin(
+    hass: HomeAssistant, blink_sim: SimServer, linked_entry: ConfigEntry
+) -> None:
+    account = blink_sim.world.accounts[0]
+    account.two_factor = "412"
+    result = await _start(hass, "sign_in")
+    await hass.async_block_till_done()
+    blink_sim.world.clear_log()
+    result = await _sign_in(hass, result["flow_id"], account.email.upper(), account.password)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    # Blink was not asked: no sign-in, so no PIN mail for the user.
+    assert "login" not in str(blink_sim.world.request_counts())
+
+
+async def test_reconfigure_menu_says_which_way_in_is_active(
+    hass: HomeAssistant, blink_sim: SimServer
+) -> None:
+    account = blink_sim.world.accounts[0]
+    own = await setup_own(hass, blink_sim)
+    result = await _start_for_entry(hass, own, SOURCE_RECONFIGURE)
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "reconfigure_own"
+    assert result["description_placeholders"] == {"account": account.email}
+    # Signing in again as the same account is no "already set up" refusal.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "sign_in"}
+    )
+    result = await _sign_in(hass, result["flow_id"], account.email, account.password)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+
+    core = await setup_core_blink(hass, blink_sim)
+    result = await _start_for_entry(hass, own, SOURCE_RECONFIGURE)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "link"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_BLINK_ENTRY_ID: core.entry_id}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    result = await _start_for_entry(hass, own, SOURCE_RECONFIGURE)
+    assert result["step_id"] == "reconfigure_linked"

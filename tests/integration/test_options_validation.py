@@ -9,14 +9,17 @@ from typing import Any
 import pytest
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, section
+from homeassistant.helpers import device_registry as dr
 
 from custom_components.blink_audio_doctor.const import (
+    CONF_BLINK_ENTRY_ID,
     CONF_LATENCY_HOST,
     CONF_PLUGS,
     CONF_SPEED_TEST_URL,
 )
 
+from .options_helpers import form_defaults, form_fields, nested
 from .power_helpers import HALLWAY
 
 pytestmark = pytest.mark.usefixtures("unknown_names")
@@ -32,19 +35,15 @@ async def submit(hass: HomeAssistant, entry: ConfigEntry, **changes: Any) -> dic
     """Open the options form and submit it with its defaults and some changes."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    values = {
-        str(key): key.default()
-        for key in result["data_schema"].schema
-        if callable(getattr(key, "default", None))
-    }
+    values = form_defaults(result)
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**values, **changes}
+        result["flow_id"], nested(result, {**values, **changes})
     )
     return dict(result)
 
 
 def plug_field(result: dict[str, Any], serial: str) -> str:
-    return next(str(key) for key in result["data_schema"].schema if serial[-4:] in str(key))
+    return next(name for name in form_fields(result) if serial[-4:] in name)
 
 
 def shown(result: dict[str, Any], field: str) -> str:
@@ -109,7 +108,7 @@ async def test_a_plug_must_be_an_existing_switch(
         assert result["errors"] == {field: "plug_not_a_switch"}
         assert "switch" in shown(result, field)
         # The form comes back with what was entered.
-        key = next(key for key in result["data_schema"].schema if str(key) == field)
+        key = form_fields(result)[field]
         assert key.description["suggested_value"] == plug
     assert linked_entry.options.get(CONF_PLUGS, {}) == {}
 
@@ -121,19 +120,15 @@ async def test_the_form_comes_back_as_entered(
         linked_entry, options={**linked_entry.options, CONF_SPEED_TEST_URL: "https://a.example"}
     )
     result = await hass.config_entries.options.async_init(linked_entry.entry_id)
-    values = {
-        str(key): key.default()
-        for key in result["data_schema"].schema
-        if callable(getattr(key, "default", None))
-    }
+    values = form_defaults(result)
     # The server is cleared and the host is wrong: the server stays cleared on the form.
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**values, CONF_LATENCY_HOST: "no-such-host.invalid"}
+        result["flow_id"], nested(result, {**values, CONF_LATENCY_HOST: "no-such-host.invalid"})
     )
     assert result["errors"] == {CONF_LATENCY_HOST: "invalid_latency_host"}
     suggested = {
-        str(key): (key.description or {}).get("suggested_value")
-        for key in result["data_schema"].schema
+        name: (key.description or {}).get("suggested_value")
+        for name, key in form_fields(result).items()
     }
     assert suggested[CONF_LATENCY_HOST] == "no-such-host.invalid"
     assert suggested[CONF_SPEED_TEST_URL] is None
@@ -161,3 +156,95 @@ async def test_good_values_are_saved(hass: HomeAssistant, linked_entry: ConfigEn
         await hass.async_block_till_done()
         assert linked_entry.options[CONF_LATENCY_HOST] == host
         assert linked_entry.options[CONF_PLUGS] == {HALLWAY: "switch.hallway_plug"}
+
+
+async def test_the_options_come_in_sections_with_help_and_stay_flat(
+    hass: HomeAssistant, linked_entry: ConfigEntry
+) -> None:
+    # Options saved before the sections existed are shown in their sections.
+    hass.config_entries.async_update_entry(
+        linked_entry, options={**linked_entry.options, "min_wifi_bars": 4, "latency_port": 8443}
+    )
+    result = await hass.config_entries.options.async_init(linked_entry.entry_id)
+    sections = {
+        str(key): value
+        for key, value in result["data_schema"].schema.items()
+        if isinstance(value, section)
+    }
+    assert list(sections) == ["thresholds", "smart_plugs", "network_tests", "mirrored_sensors"]
+    texts = ENGLISH["options"]["step"]["init"]["sections"]
+    for name, value in sections.items():
+        assert texts[name]["name"]
+        assert texts[name]["description"]
+        # Every field of a section has its label there.
+        fields = {str(key) for key in value.schema.schema} - {plug_field(result, HALLWAY)}
+        if name != "smart_plugs":
+            assert fields == set(texts[name]["data"])
+    assert form_defaults(result)["min_wifi_bars"] == 4
+    assert form_defaults(result)["latency_port"] == 8443
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], nested(result, {**form_defaults(result), "min_upload_mbps": 3})
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    options = linked_entry.options
+    assert not set(options) & set(sections)
+    assert (options["min_wifi_bars"], options["latency_port"], options["min_upload_mbps"]) == (
+        4,
+        8443,
+        3,
+    )
+
+
+async def test_a_plug_field_names_the_device_as_home_assistant_shows_it(
+    hass: HomeAssistant, linked_entry: ConfigEntry
+) -> None:
+    registry = dr.async_get(hass)
+    # Linked, the camera's device is the Blink integration's.
+    device = registry.async_get_device_by_identifier(
+        ("blink", HALLWAY), linked_entry.data[CONF_BLINK_ENTRY_ID]
+    )
+    assert device is not None
+    registry.async_update_device(device.id, name_by_user="Upstairs landing")
+    result = await hass.config_entries.options.async_init(linked_entry.entry_id)
+    assert plug_field(dict(result), HALLWAY) == f"Upstairs landing (…{HALLWAY[-4:]})"
+
+
+def monthly_gb(result: dict[str, Any]) -> float:
+    return float(result["description_placeholders"]["monthly_gb"])
+
+
+async def test_the_form_tells_how_much_data_the_speed_test_uses(
+    hass: HomeAssistant, linked_entry: ConfigEntry
+) -> None:
+    result = await hass.config_entries.options.async_init(linked_entry.entry_id)
+    defaults = form_defaults(result)
+    # By default no more than about 1 GB a month: runs x (download + upload cap).
+    runs = 30 * 24 / defaults["speed_test_hours"]
+    assert runs * (defaults["max_download_mb"] + defaults["max_upload_mb"]) <= 1000
+    assert monthly_gb(dict(result)) <= 1.0
+    description = ENGLISH["options"]["step"]["init"]["description"]
+    shown_text = description.format(**result["description_placeholders"])
+    assert f"every {defaults['speed_test_hours']:g} h" in shown_text
+    hass.config_entries.options.async_abort(result["flow_id"])
+
+    # Hourly with the largest caps is said to be far more; 0 (a data cap) says none.
+    result = await submit(
+        hass,
+        linked_entry,
+        speed_test_hours=1,
+        max_download_mb=200,
+        max_upload_mb=100,
+        min_wifi_bars=9,
+    )
+    assert monthly_gb(result) == 216.0
+    hass.config_entries.options.async_abort(result["flow_id"])
+    hass.config_entries.async_update_entry(
+        linked_entry, options={**linked_entry.options, "speed_test_hours": 0}
+    )
+    result = await hass.config_entries.options.async_init(linked_entry.entry_id)
+    assert monthly_gb(dict(result)) == 0.0
+    texts = ENGLISH["options"]["step"]["init"]["sections"]
+    assert "0" in texts["network_tests"]["description"]
+    assert "data cap" in texts["mirrored_sensors"]["description"]

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import probatio as vol
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
@@ -18,6 +17,7 @@ import custom_components.blink_audio_doctor
 from blink_cloud_sim.server import SimServer
 from custom_components.blink_audio_doctor.const import DOMAIN
 
+from .options_helpers import form_defaults
 from .power_helpers import GARDEN
 
 PACKAGE = Path(custom_components.blink_audio_doctor.__file__).parent
@@ -165,11 +165,7 @@ async def test_the_readme_options_table_shows_the_forms_defaults(
     hass: HomeAssistant, own_entry: ConfigEntry
 ) -> None:
     form = await hass.config_entries.options.async_init(own_entry.entry_id)
-    defaults = {
-        str(key): key.default()
-        for key in form["data_schema"].schema
-        if callable(getattr(key, "default", None)) and key.default() is not vol.UNDEFINED
-    }
+    defaults = form_defaults(form)
     table = readme_options_table()
     assert set(table) == set(README_DEFAULTS) | README_NO_NUMBER
 
