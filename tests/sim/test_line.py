@@ -14,11 +14,8 @@ import pytest
 from blink_cloud_sim.line import Line
 from blink_cloud_sim.server import SimServer
 from blink_cloud_sim.world import World
-from custom_components.blink_audio_doctor.doctor.probes import (
-    measure_download,
-    measure_latency,
-    measure_upload,
-)
+from custom_components.blink_audio_doctor.doctor.probes import measure_latency
+from custom_components.blink_audio_doctor.doctor.speed import measure_download, measure_upload
 
 # Real sockets on 127.0.0.1 (pytest-socket allows only the loopback).
 pytestmark = pytest.mark.usefixtures("socket_enabled")
