@@ -165,8 +165,8 @@ class CameraFixFlow(RepairsFlow):
             errors=errors,
             description_placeholders={
                 "name": self._camera_name(),
-                "measured": self._measured(),
-                "serial": self.serial,
+                "measured": await self._measured(),
+                "serial": self.serial[-4:],
                 "result": reason,
             },
         )
@@ -296,7 +296,7 @@ class CameraFixFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """The new figures, and what still stands in the way."""
-        return await self._result(user_input, "network_test_done", measured=self._measured())
+        return await self._result(user_input, "network_test_done", measured=await self._measured())
 
     async def async_step_network_test_failed(
         self, user_input: dict[str, Any] | None = None
@@ -367,10 +367,11 @@ class CameraFixFlow(RepairsFlow):
         camera = self._camera()
         return camera.name if camera and camera.name else self.serial
 
-    def _measured(self) -> str:
+    async def _measured(self) -> str:
         """The camera's and the home's figures, for the fix texts."""
         entry = self._entry()
-        return describe_measured(self._camera(), entry.runtime_data.network.data if entry else None)
+        reading = entry.runtime_data.network.data if entry else None
+        return await describe_measured(self.hass, self._camera(), reading)
 
 
 async def _async_network_test(
