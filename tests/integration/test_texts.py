@@ -6,7 +6,9 @@ import re
 
 import pytest
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.translation import async_get_translations
 
+from custom_components.blink_audio_doctor.const import DOMAIN
 from custom_components.blink_audio_doctor.doctor.model import (
     CameraSnapshot,
     Diagnosis,
@@ -120,3 +122,19 @@ async def test_english_counts_bars(hass: HomeAssistant) -> None:
 )
 def test_plural_category(language: str, count: int, category: str) -> None:
     assert plural_category(language, count) == category
+
+
+async def test_every_restart_text_says_about_10_seconds(hass: HomeAssistant) -> None:
+    issues = await async_get_translations(hass, "en", "issues", [DOMAIN])
+    exceptions = await async_get_translations(hass, "en", "exceptions", [DOMAIN])
+    restarts = [
+        exceptions[f"component.{DOMAIN}.exceptions.battery_device.message"],
+        *(
+            issues[f"component.{DOMAIN}.issues.{issue}.fix_flow.step.{step}.description"]
+            for issue in ("re_add_camera", "re_add_not_seen")
+            for step in ("restart_plug", "restart_manual")
+        ),
+    ]
+    for text in restarts:
+        assert "10 seconds" in text, text
+        assert "minute" not in text, text
