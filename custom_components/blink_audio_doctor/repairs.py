@@ -313,18 +313,16 @@ class CameraFixFlow(RepairsFlow):
     async def _result(
         self, user_input: dict[str, Any] | None, step_id: str, **placeholders: str
     ) -> RepairsFlowResult:
-        """One action's own result; continuing goes back to the menu (or ends, if healthy)."""
-        if user_input is not None:
-            return await self.async_step_init()
+        """One action's own result, then "Back to the list" or "Done"."""
         return await self._remaining(step_id, **placeholders)
 
     async def _remaining(self, step_id: str, **placeholders: str) -> RepairsFlowResult:
         """A step that tells what was found, then what still stands in the way."""
         health = self._health()
         diagnosis = health.diagnosis if health else Diagnosis(Verdict.UNKNOWN)
-        return self.async_show_form(
+        return self.async_show_menu(
             step_id=step_id,
-            data_schema=vol.Schema({}),
+            menu_options=["init", "done"],
             description_placeholders={
                 "name": self._camera_name(),
                 "findings": await describe_findings(self.hass, diagnosis),

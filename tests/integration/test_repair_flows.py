@@ -120,12 +120,14 @@ async def test_a_power_cycle_shows_progress_then_its_own_result(
     assert plugs.power_log[:2] == [(HALLWAY, False), (HALLWAY, True)]
     # Back online after the Mini's boot (Blink asked 31 s and 62 s after power-on); the Wi-Fi
     # is still weak, so the result says so and the flow goes on.
-    assert result["type"] is FlowResultType.FORM
+    # A result only explains: it ends with "Back to the list" or "Done".
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["init", "done"]
     assert result["step_id"] == "power_cycle_online"
     assert int(result["description_placeholders"]["seconds"]) == pytest.approx(62, abs=2)
     assert "1" in result["description_placeholders"]["findings"]
 
-    menu = await manager.async_configure(flow_id, {})
+    menu = await manager.async_configure(flow_id, {"next_step_id": "init"})
     assert menu["type"] is FlowResultType.MENU
     # Another step shows no result of its own, and none left over from the cycle.
     step = await manager.async_configure(flow_id, {"next_step_id": "internet_speed"})
@@ -205,7 +207,7 @@ async def test_a_network_test_shows_progress_then_its_figures(
     assert "3" in result["description_placeholders"]["findings"]  # Wi-Fi still below 3 bars
 
     # The test's figures stay on its own step: the next fix shows no leftover result.
-    await manager.async_configure(flow_id, {})
+    await manager.async_configure(flow_id, {"next_step_id": "init"})
     step = await manager.async_configure(flow_id, {"next_step_id": "restart_camera"})
     assert step["description_placeholders"]["result"] == ""
 
