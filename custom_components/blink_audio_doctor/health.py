@@ -43,6 +43,7 @@ from .doctor.hysteresis import HealthTracker, advance
 from .doctor.model import AccountSnapshot, CameraSnapshot, Diagnosis, Finding, Thresholds, Verdict
 from .doctor.rules import diagnose
 from .stored import async_load_mapping
+from .texts import format_text, plural_category
 
 if TYPE_CHECKING:
     from .coordinator import AccountCoordinator
@@ -266,8 +267,8 @@ class HealthMonitor:
         self, serial: str, name: str, diagnosis: Diagnosis, *, notify: bool
     ) -> None:
         """The repair issue (and the notification) in the user's language, with the cause."""
-        strings = await _strings(self.hass)
-        placeholders = {"name": name, "cause": _cause(strings, diagnosis)}
+        cause = await describe_cause(self.hass, diagnosis)
+        placeholders = {"name": name, "cause": cause}
         ir.async_create_issue(
             self.hass,
             DOMAIN,
@@ -279,11 +280,9 @@ class HealthMonitor:
             data={"entry_id": self.entry.entry_id, "serial": serial},
         )
         if notify:
+            title, message = await notification_texts(self.hass, name, cause)
             persistent_notification.async_create(
-                self.hass,
-                _string(strings, "notification_message", "{cause}").format(**placeholders),
-                _string(strings, "notification_title", "{name}").format(**placeholders),
-                notification_id(self.entry.entry_id, serial),
+                self.hass, message, title, notification_id(self.entry.entry_id, serial)
             )
 
     @callback
@@ -308,51 +307,80 @@ def _string(strings: dict[str, str], key: str, default: str) -> str:
     return strings.get(f"component.{DOMAIN}.exceptions.{key}.message", default)
 
 
-def _finding_text(strings: dict[str, str], finding: Finding) -> str:
-    return _string(strings, f"cause_{finding.code}", finding.code).format(
-        measured=_text(finding.measured, finding.unit),
-        threshold=_text(finding.threshold, finding.unit),
+def _finding_text(strings: dict[str, str], language: str, finding: Finding) -> str:
+    return format_text(
+        _string(strings, f"cause_{finding.code}", finding.code),
+        measured=_text(strings, language, finding.measured, finding.unit),
+        threshold=_text(strings, language, finding.threshold, finding.unit),
     )
 
 
-def _cause(strings: dict[str, str], diagnosis: Diagnosis) -> str:
-    """The most important measured cause, in words."""
+async def describe_cause(hass: HomeAssistant, diagnosis: Diagnosis) -> str:
+    """The most important measured cause, in words, in the user's language."""
+    strings = await _strings(hass)
     if diagnosis.failing:
-        return _finding_text(strings, diagnosis.failing[0])
+        return _finding_text(strings, hass.config.language, diagnosis.failing[0])
     return _string(strings, f"cause_{diagnosis.code}", diagnosis.code)
+
+
+async def notification_texts(hass: HomeAssistant, name: str, cause: str) -> tuple[str, str]:
+    """The title and message of an unhealthy camera's notification, in the user's language."""
+    strings = await _strings(hass)
+    return (
+        format_text(_string(strings, "notification_title", "{name}"), name=name),
+        format_text(_string(strings, "notification_message", "{cause}"), name=name, cause=cause),
+    )
 
 
 async def describe_findings(hass: HomeAssistant, diagnosis: Diagnosis) -> str:
     """Every measured cause (or what is missing), one per line, in the user's language."""
     strings = await _strings(hass)
+    language = hass.config.language
     # A reading Blink never sends for the model is said plainly, after what was measured.
     findings = (diagnosis.failing or diagnosis.missing) + diagnosis.not_reported
     if not findings:
         return _string(strings, f"cause_{diagnosis.code}", diagnosis.code)
-    return "\n".join(f"- {_finding_text(strings, finding)}" for finding in findings)
+    return "\n".join(f"- {_finding_text(strings, language, finding)}" for finding in findings)
 
 
-def _text(value: object, unit: str | None) -> str:
+def _text(strings: dict[str, str], language: str, value: object, unit: str | None) -> str:
+    """A figure with its unit; a counted unit (bars) is a translated plural."""
     if value is None:
         return "?"
     if isinstance(value, float):
         value = round(value, 1)
+    if isinstance(value, int | float) and unit is not None:
+        key = f"unit_{unit}_{plural_category(language, value)}"
+        if counted := _string(strings, key, ""):
+            return format_text(counted, count=f"{value:g}")
     return f"{value} {unit}" if unit else str(value)
 
 
-def describe_measured(camera: CameraSnapshot | None, reading: NetworkReading | None) -> str:
-    """The camera's and the home's figures, for the fix texts."""
+async def describe_measured(
+    hass: HomeAssistant, camera: CameraSnapshot | None, reading: NetworkReading | None
+) -> str:
+    """The camera's and the home's figures, for the fix texts, in the user's language."""
+    strings = await _strings(hass)
+
+    def text(key: str, **values: object) -> str:
+        return format_text(_string(strings, key, key), **values)
+
     parts = []
     if camera is not None:
-        parts.append(f"Wi-Fi {camera.wifi_bars if camera.wifi_bars is not None else '?'}/5")
+        bars = camera.wifi_bars if camera.wifi_bars is not None else "?"
+        parts.append(text("measured_wifi", bars=bars))
         if camera.wifi_dbm is not None:
             parts.append(f"{camera.wifi_dbm} dBm")
         if camera.sync_link_bars is not None:
-            parts.append(f"Sync Module link {camera.sync_link_bars}/5")
+            parts.append(text("measured_sync_link", bars=camera.sync_link_bars))
     if reading is not None:
         parts.append(
-            f"↓ {_figure(reading.download_mbps)} / ↑ {_figure(reading.upload_mbps)} Mbit/s, "
-            f"{_figure(reading.latency_ms)} ms"
+            text(
+                "measured_network",
+                download=_figure(reading.download_mbps),
+                upload=_figure(reading.upload_mbps),
+                latency=_figure(reading.latency_ms),
+            )
         )
     return " · ".join(parts)
 

@@ -351,7 +351,7 @@ class ReAddTracker:
             is_fixable=True,
             severity=ir.IssueSeverity.WARNING,
             translation_key=translation_key,
-            translation_placeholders={"name": record.name or "", "serial": record.serial},
+            translation_placeholders={"name": record.name or "", "serial": record.serial[-4:]},
         )
 
     def _fire(self, record: ReAdd, kind: str, **data: Any) -> None:

@@ -39,7 +39,7 @@ class ReAddRepairFlow(RepairsFlow):
         return record
 
     def _placeholders(self, record: ReAdd) -> dict[str, str]:
-        return {"name": record.name or "", "serial": record.serial, "plug": record.plug or ""}
+        return {"name": record.name or "", "serial": record.serial[-4:], "plug": record.plug or ""}
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         """Start at the first step the re-add has not passed."""

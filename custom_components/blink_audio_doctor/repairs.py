@@ -11,6 +11,7 @@ a camera that is healthy again ends the flow with that news.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import probatio as vol
@@ -51,6 +52,19 @@ CYCLE_RESULT_STEPS = {
     OUTCOME_PLUG_FAILED_ON: "power_cycle_plug_failed",
 }
 HEALTHY = (Verdict.HEALTHY, Verdict.UNSUPPORTED)
+
+
+def _fix_step(
+    step: FixStep,
+) -> Callable[[CameraFixFlow, dict[str, Any] | None], Awaitable[RepairsFlowResult]]:
+    """The handler of one fix step: it shows the fix (and starts its action when asked)."""
+
+    async def handler(
+        flow: CameraFixFlow, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        return await flow.show_fix(step, user_input)
+
+    return handler
 
 
 class CameraFixFlow(RepairsFlow):
@@ -99,49 +113,17 @@ class CameraFixFlow(RepairsFlow):
 
     # The fix steps ------------------------------------------------------------------------
 
-    async def async_step_push_to_talk(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Hold the Talk button while speaking."""
-        return await self._explain(FixStep.PUSH_TO_TALK, user_input)
+    # Each fix step of the menu; a battery camera's restart is worded without smart plugs.
+    async_step_push_to_talk = _fix_step(FixStep.PUSH_TO_TALK)
+    async_step_microphone_access = _fix_step(FixStep.MICROPHONE_ACCESS)
+    async_step_restart_camera = _fix_step(FixStep.RESTART_CAMERA)
+    async_step_restart_battery_camera = _fix_step(FixStep.RESTART_CAMERA)
+    async_step_internet_speed = _fix_step(FixStep.INTERNET_SPEED)
+    async_step_obstructions = _fix_step(FixStep.OBSTRUCTIONS)
+    async_step_re_add_camera = _fix_step(FixStep.RE_ADD_CAMERA)
+    async_step_reinstall_app = _fix_step(FixStep.REINSTALL_APP)
 
-    async def async_step_microphone_access(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Give the Blink app the microphone (iOS and Android steps)."""
-        return await self._explain(FixStep.MICROPHONE_ACCESS, user_input)
-
-    async def async_step_restart_camera(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Restart the camera: by its smart plug when one is mapped, else by hand."""
-        return await self._explain(FixStep.RESTART_CAMERA, user_input)
-
-    async def async_step_internet_speed(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Internet speed and latency, with a network test on request."""
-        return await self._explain(FixStep.INTERNET_SPEED, user_input)
-
-    async def async_step_obstructions(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Obstacles and distance between camera and router or Sync Module."""
-        return await self._explain(FixStep.OBSTRUCTIONS, user_input)
-
-    async def async_step_re_add_camera(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Delete the camera in the Blink app and add it back (guided)."""
-        return await self._explain(FixStep.RE_ADD_CAMERA, user_input)
-
-    async def async_step_reinstall_app(
-        self, user_input: dict[str, Any] | None = None
-    ) -> RepairsFlowResult:
-        """Reinstall the Blink app, the last resort."""
-        return await self._explain(FixStep.REINSTALL_APP, user_input)
-
-    async def _explain(self, step: FixStep, user_input: dict[str, Any] | None) -> RepairsFlowResult:
+    async def show_fix(self, step: FixStep, user_input: dict[str, Any] | None) -> RepairsFlowResult:
         """Show a fix in our own words with the measured values; start its action when asked.
 
         A refused action (a cooldown, an unavailable plug) is told on this same step.
@@ -158,18 +140,40 @@ class CameraFixFlow(RepairsFlow):
             except HomeAssistantError as err:
                 errors["base"] = "action_failed"
                 reason = str(err)
-        schema = vol.Schema({vol.Required(field, default=True): bool} if can_act else {})
+        placeholders = {
+            "name": self._camera_name(),
+            "measured": await self._measured(),
+            "serial": self.serial[-4:],
+            "result": reason,
+        }
+        if not can_act:
+            # Nothing to start here: the step only explains, so it ends with "Back" or "Done".
+            return self.async_show_menu(
+                step_id=self._explain_step_id(step),
+                menu_options=["init", "done"],
+                description_placeholders=placeholders,
+            )
         return self.async_show_form(
             step_id=step.value,
-            data_schema=schema,
+            data_schema=vol.Schema({vol.Required(field, default=True): bool}),
             errors=errors,
-            description_placeholders={
-                "name": self._camera_name(),
-                "measured": self._measured(),
-                "serial": self.serial,
-                "result": reason,
-            },
+            description_placeholders=placeholders,
         )
+
+    async def async_step_done(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """Close the fix list; the repair stays until the camera is healthy again."""
+        return self.async_abort(reason="done")
+
+    def _explain_step_id(self, step: FixStep) -> str:
+        """A camera no smart plug can restart (batteries) gets a restart text without plugs."""
+        camera = self._camera()
+        if (
+            step is FixStep.RESTART_CAMERA
+            and camera is not None
+            and not supports_plug_power_cycle(camera.product_type)
+        ):
+            return "restart_battery_camera"
+        return step.value
 
     def _can_act(self, step: FixStep) -> bool:
         entry = self._entry()
@@ -296,7 +300,7 @@ class CameraFixFlow(RepairsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
         """The new figures, and what still stands in the way."""
-        return await self._result(user_input, "network_test_done", measured=self._measured())
+        return await self._result(user_input, "network_test_done", measured=await self._measured())
 
     async def async_step_network_test_failed(
         self, user_input: dict[str, Any] | None = None
@@ -309,18 +313,16 @@ class CameraFixFlow(RepairsFlow):
     async def _result(
         self, user_input: dict[str, Any] | None, step_id: str, **placeholders: str
     ) -> RepairsFlowResult:
-        """One action's own result; continuing goes back to the menu (or ends, if healthy)."""
-        if user_input is not None:
-            return await self.async_step_init()
+        """One action's own result, then "Back to the list" or "Done"."""
         return await self._remaining(step_id, **placeholders)
 
     async def _remaining(self, step_id: str, **placeholders: str) -> RepairsFlowResult:
         """A step that tells what was found, then what still stands in the way."""
         health = self._health()
         diagnosis = health.diagnosis if health else Diagnosis(Verdict.UNKNOWN)
-        return self.async_show_form(
+        return self.async_show_menu(
             step_id=step_id,
-            data_schema=vol.Schema({}),
+            menu_options=["init", "done"],
             description_placeholders={
                 "name": self._camera_name(),
                 "findings": await describe_findings(self.hass, diagnosis),
@@ -365,12 +367,13 @@ class CameraFixFlow(RepairsFlow):
 
     def _camera_name(self) -> str:
         camera = self._camera()
-        return camera.name if camera and camera.name else self.serial
+        return camera.name if camera and camera.name else self.serial[-4:]
 
-    def _measured(self) -> str:
+    async def _measured(self) -> str:
         """The camera's and the home's figures, for the fix texts."""
         entry = self._entry()
-        return describe_measured(self._camera(), entry.runtime_data.network.data if entry else None)
+        reading = entry.runtime_data.network.data if entry else None
+        return await describe_measured(self.hass, self._camera(), reading)
 
 
 async def _async_network_test(

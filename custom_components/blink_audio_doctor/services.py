@@ -127,6 +127,8 @@ async def _async_power_cycle(call: ServiceCall) -> ServiceResponse:
 
 async def _async_re_add_camera(call: ServiceCall) -> ServiceResponse:
     hass = call.hass
+    if not target_helpers.TargetSelection(dict(call.data)).has_any_target:
+        raise invalid("no_camera_target")  # only a camera can be re-added
     device = async_resolve_device(hass, dict(call.data))
     timeout = call.data[ATTR_TIMEOUT]
     check_range("re_add_timeout_out_of_range", timeout, MIN_RE_ADD_TIMEOUT, MAX_RE_ADD_TIMEOUT)

@@ -369,10 +369,12 @@ async def test_the_fix_flow_puts_measured_causes_first_and_checks_again(
     assert "1" in menu["description_placeholders"]["findings"]
     assert "3" in menu["description_placeholders"]["findings"]
 
+    # A step that only explains offers "Back to the list" and "Done".
     step = await _step(client, menu["flow_id"], {"next_step_id": "obstructions"})
-    assert step["type"] == "form"
+    assert step["type"] == "menu"
+    assert step["menu_options"] == ["init", "done"]
     assert "-82 dBm" in step["description_placeholders"]["measured"]
-    menu = await _step(client, menu["flow_id"], {})
+    menu = await _step(client, menu["flow_id"], {"next_step_id": "init"})
     assert menu["type"] == "menu"
 
     # The network test can be run from its step.
@@ -387,19 +389,20 @@ async def test_the_fix_flow_puts_measured_causes_first_and_checks_again(
     response = await client.get(f"/api/repairs/issues/fix/{menu['flow_id']}")
     step = await response.json()
     assert step["step_id"] == "network_test_done"
-    menu = await _step(client, menu["flow_id"], {})
+    menu = await _step(client, menu["flow_id"], {"next_step_id": "init"})
     assert menu["type"] == "menu"
 
     # A battery camera cannot be power-cycled from here: the step only explains.
     step = await _step(client, menu["flow_id"], {"next_step_id": "restart_camera"})
-    assert step["data_schema"] == []
-    menu = await _step(client, menu["flow_id"], {})
+    assert step["type"] == "menu"
+    assert step["step_id"] == "restart_battery_camera"
+    menu = await _step(client, menu["flow_id"], {"next_step_id": "init"})
 
     # Check again while still weak: it says what remains.
     step = await _step(client, menu["flow_id"], {"next_step_id": "check_again"})
-    assert step["type"] == "form"
+    assert step["type"] == "menu"
     assert step["step_id"] == "check_again"
-    menu = await _step(client, menu["flow_id"], {})
+    menu = await _step(client, menu["flow_id"], {"next_step_id": "init"})
     assert menu["type"] == "menu"
 
     # Fixed: check again ends the flow and the issue is gone.

@@ -17,6 +17,7 @@ from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowManager, FlowResultType
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 
 from blink_cloud_sim.server import SimServer
@@ -119,12 +120,14 @@ async def test_a_power_cycle_shows_progress_then_its_own_result(
     assert plugs.power_log[:2] == [(HALLWAY, False), (HALLWAY, True)]
     # Back online after the Mini's boot (Blink asked 31 s and 62 s after power-on); the Wi-Fi
     # is still weak, so the result says so and the flow goes on.
-    assert result["type"] is FlowResultType.FORM
+    # A result only explains: it ends with "Back to the list" or "Done".
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["init", "done"]
     assert result["step_id"] == "power_cycle_online"
     assert int(result["description_placeholders"]["seconds"]) == pytest.approx(62, abs=2)
     assert "1" in result["description_placeholders"]["findings"]
 
-    menu = await manager.async_configure(flow_id, {})
+    menu = await manager.async_configure(flow_id, {"next_step_id": "init"})
     assert menu["type"] is FlowResultType.MENU
     # Another step shows no result of its own, and none left over from the cycle.
     step = await manager.async_configure(flow_id, {"next_step_id": "internet_speed"})
@@ -204,7 +207,7 @@ async def test_a_network_test_shows_progress_then_its_figures(
     assert "3" in result["description_placeholders"]["findings"]  # Wi-Fi still below 3 bars
 
     # The test's figures stay on its own step: the next fix shows no leftover result.
-    await manager.async_configure(flow_id, {})
+    await manager.async_configure(flow_id, {"next_step_id": "init"})
     step = await manager.async_configure(flow_id, {"next_step_id": "restart_camera"})
     assert step["description_placeholders"]["result"] == ""
 
@@ -313,3 +316,38 @@ async def test_a_re_added_mini_needs_no_reload_of_home_assistants_blink(
     assert tracking_id not in async_get_re_adds(hass).open
     assert issue_registry.async_get_issue(DOMAIN, re_add_issue_id(tracking_id)) is None
     assert core_blink.runtime_data is blink_data
+
+
+async def test_explaining_steps_end_with_back_or_done_and_fit_a_battery_camera(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+    own_entry: ConfigEntry,
+) -> None:
+    await healthy_start(hass, own_entry)
+    await weak_wifi(hass, blink_sim, freezer, GARDEN)
+    manager, flow_id = await open_fix_flow(hass, own_entry, GARDEN)
+
+    # The Outdoor camera runs on batteries: its restart says nothing about smart plugs.
+    step = await manager.async_configure(flow_id, {"next_step_id": "restart_camera"})
+    assert step["type"] is FlowResultType.MENU
+    assert step["step_id"] == "restart_battery_camera"
+    assert step["menu_options"] == ["init", "done"]
+    texts = await async_get_translations(hass, "en", "issues", [DOMAIN])
+    prefix = f"component.{DOMAIN}.issues.camera_unhealthy.fix_flow.step.restart_battery_camera"
+    assert "plug" not in texts[f"{prefix}.description"]
+    assert "10 seconds" in texts[f"{prefix}.description"]
+
+    # "Back to the list", then a step that only explains ends with "Done".
+    menu = await manager.async_configure(flow_id, {"next_step_id": "init"})
+    assert menu["step_id"] == "init"
+    step = await manager.async_configure(flow_id, {"next_step_id": "re_add_camera"})
+    assert step["description_placeholders"]["serial"] == GARDEN[-4:]  # never the full serial
+    await manager.async_configure(flow_id, {"start_re_add_now": False})
+    step = await manager.async_configure(flow_id, {"next_step_id": "obstructions"})
+    assert step["menu_options"] == ["init", "done"]
+    done = await manager.async_configure(flow_id, {"next_step_id": "done"})
+    assert done["type"] is FlowResultType.ABORT
+    assert done["reason"] == "done"
+    # Closing the list is not a fix: the repair stays until the camera is healthy again.
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id(own_entry.entry_id, GARDEN))

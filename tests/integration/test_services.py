@@ -192,6 +192,9 @@ async def test_re_add_bad_input(hass: HomeAssistant, own_entry: ConfigEntry, plu
     sync_module = online_sensor(hass, SYNC_MODULE)
     err = await refused(hass, "re_add_camera", {"entity_id": sync_module}, plugs)
     assert err.translation_key == "re_add_not_a_camera"
+    # Only a camera can be re-added, so an empty target asks for one (not a Sync Module).
+    err = await refused(hass, "re_add_camera", {}, plugs)
+    assert str(err).startswith("Choose a Blink camera:")
     garden = online_sensor(hass, GARDEN)
     err = await refused(hass, "re_add_camera", {"entity_id": garden, "timeout": 10}, plugs)
     assert err.translation_key == "re_add_timeout_out_of_range"
