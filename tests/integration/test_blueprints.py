@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -199,3 +202,22 @@ async def test_power_cycle_cycles_the_chosen_camera_once_unhealthy_long_enough(
 
     await tick(hass, freezer, 15 * 60, step=30)
     assert plugs.power_log[:2] == [(HALLWAY, False), (HALLWAY, True)]
+
+
+def test_readme_offers_an_import_link_for_each_blueprint() -> None:
+    readme = (FOLDER.parents[2] / "README.md").read_text(encoding="utf-8")
+    links = {
+        unquote(link)
+        for link in re.findall(
+            r"https://my\.home-assistant\.io/redirect/blueprint_import/\?blueprint_url=([^)\s]+)",
+            readme,
+        )
+    }
+    manifest = json.loads(
+        (FOLDER.parents[2] / "custom_components/blink_audio_doctor/manifest.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    repository = manifest["documentation"].removeprefix("https://github.com/")
+    raw = f"https://raw.githubusercontent.com/{repository}/main/blueprints/automation/blink_audio_doctor/"
+    assert links == {raw + path.name for path in FOLDER.glob("*.yaml")}
