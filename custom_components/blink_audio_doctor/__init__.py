@@ -16,6 +16,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DOMAIN
 from .coordinator import AccountCoordinator, source_issue_id
 from .data import BlinkAudioDoctorConfigEntry, BlinkAudioDoctorData
+from .discovery import async_setup_discovery
 from .entity import async_attach_to_blink_devices
 from .health import HealthMonitor
 from .instance import async_setup_instance
@@ -40,6 +41,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa:
     await async_setup_instance(hass, DATA_POWER_CYCLES, PowerCycleManager(hass))
     await async_setup_instance(hass, DATA_RE_ADDS, ReAddTracker(hass))
     async_setup_services(hass)
+    async_setup_discovery(hass)
     return True
 
 

@@ -27,7 +27,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.helpers.typing import DiscoveryInfoType
 
 from .const import (
     BLINK_DOMAIN,
@@ -42,9 +42,6 @@ from .const import (
 from .options_flow import OptionsFlowHandler
 from .source import ResponseRecorder, SourceUnavailableError, linked_blink, make_session_blink
 from .source import storable_login as _storable_login
-
-# Unique id of a discovery made while no Blink account is known: ignoring it ends such offers.
-DISCOVERY_UNIQUE_ID = "discovered_blink_device"
 
 USER_SCHEMA = vol.Schema(
     {
@@ -129,54 +126,40 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
 
     # Discovery ------------------------------------------------------------------------------
 
-    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
-        """A Blink camera or Sync Module joined the network: offer to look after its audio.
+    async def async_step_integration_discovery(
+        self, discovery_info: DiscoveryInfoType
+    ) -> ConfigFlowResult:
+        """HA's Blink integration loaded an account: offer to look after its audio.
 
-        With a Blink account in HA's Blink integration that we do not read yet, the offer goes
-        straight to linking it. Ignoring the offer (or an account already set up) ends it for
-        good: the flow's unique id is that account's, or a fixed one without any Blink entry.
+        The flow's unique id is that account's, the one a linked or signed-in entry gets, so an
+        account already set up, or an offer the user ignored, ends it with `already_configured`.
         """
-        unlinked = self._unlinked_blink_accounts()
-        if unlinked:
-            account_id, blink_entry = unlinked[0]
-            await self.async_set_unique_id(account_id)
-            self._abort_if_unique_id_configured()
-            self._discovered_blink_entry = blink_entry
-            self.context["title_placeholders"] = {"title": blink_entry.title}
-            return await self.async_step_discovery_confirm()
-        if self._async_current_entries(include_ignore=False):
-            return self.async_abort(reason="already_configured")
-        await self.async_set_unique_id(DISCOVERY_UNIQUE_ID)
+        blink_entry = self.hass.config_entries.async_get_entry(discovery_info[CONF_BLINK_ENTRY_ID])
+        if blink_entry is None or blink_entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="no_blink_entry")
+        try:
+            account_id = linked_blink(self.hass, blink_entry.entry_id).auth.account_id
+        except SourceUnavailableError, AttributeError:
+            return self.async_abort(reason="no_blink_entry")
+        if account_id is None:
+            return self.async_abort(reason="no_blink_entry")
+        await self.async_set_unique_id(str(account_id))
         self._abort_if_unique_id_configured()
-        return await self.async_step_user()
+        self._discovered_blink_entry = blink_entry
+        self.context["title_placeholders"] = {"title": blink_entry.title}
+        return await self.async_step_discovery_confirm()
 
     async def async_step_discovery_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Confirm linking the discovered account's Blink entry."""
-        # Only reached from async_step_dhcp, which found the entry.
+        # Only reached from async_step_integration_discovery, which found the entry.
         blink_entry = cast("ConfigEntry", self._discovered_blink_entry)
         if user_input is not None:
             return await self.async_step_link({CONF_BLINK_ENTRY_ID: blink_entry.entry_id})
         return self.async_show_form(
             step_id="discovery_confirm", description_placeholders={"title": blink_entry.title}
         )
-
-    def _unlinked_blink_accounts(self) -> list[tuple[str, ConfigEntry]]:
-        """Loaded Blink entries whose account Blink Audio Doctor does not look after yet."""
-        # Ignored offers stay in the list: their unique id then ends the new offer.
-        configured = {
-            entry.unique_id for entry in self._async_current_entries(include_ignore=False)
-        }
-        unlinked = []
-        for entry in self.hass.config_entries.async_entries(BLINK_DOMAIN):
-            try:
-                account_id = linked_blink(self.hass, entry.entry_id).auth.account_id
-            except SourceUnavailableError, AttributeError:
-                continue
-            if account_id is not None and str(account_id) not in configured:
-                unlinked.append((str(account_id), entry))
-        return unlinked
 
     # Link to HA's Blink integration -------------------------------------------------------
 

@@ -92,6 +92,9 @@ def prepare_config(config: Path) -> None:
     links = {
         config / "configuration.yaml": REPO / "config/configuration.yaml",
         config / "dashboards": REPO / "config/dashboards",
+        # The blueprints, as if imported: Settings > Automations & scenes > Blueprints.
+        config / "blueprints/automation/blink_audio_doctor": REPO
+        / "blueprints/automation/blink_audio_doctor",
         config / "custom_components/blink_audio_doctor": REPO
         / "custom_components/blink_audio_doctor",
         config / "custom_components/blink_sim_harness": REPO

@@ -6,8 +6,6 @@ from typing import Any
 
 import pytest
 from homeassistant.config_entries import (
-    SOURCE_DHCP,
-    SOURCE_IGNORE,
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
     SOURCE_USER,
@@ -18,7 +16,6 @@ from homeassistant.const import CONF_PASSWORD, CONF_PIN, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 
 from blink_cloud_sim.server import SimServer
 from blink_cloud_sim.world import Account, Network
@@ -363,80 +360,6 @@ async def test_options_tell_apart_devices_with_the_same_name(
     fields = list(form_fields(result))
     assert "Hallway (…0001)" in fields
     assert f"Hallway ({sync_serial})" in fields or f"Hallway ({mini_serial})" in fields
-
-
-DHCP = DhcpServiceInfo(ip="192.0.2.10", hostname="blink-mini", macaddress="b85f98123456")
-
-
-async def _discover(hass: HomeAssistant) -> dict[str, Any]:
-    return await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_DHCP}, data=DHCP
-    )
-
-
-async def test_discovery_offers_to_link_the_existing_blink_account(
-    hass: HomeAssistant, blink_sim: SimServer, core_blink: ConfigEntry
-) -> None:
-    result = await _discover(hass)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "discovery_confirm"
-    assert result["description_placeholders"] == {"title": core_blink.title}
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"][CONF_BLINK_ENTRY_ID] == core_blink.entry_id
-    await hass.async_block_till_done()
-
-    # The account is looked after now: no further offers.
-    result = await _discover(hass)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-
-
-async def test_an_ignored_discovery_is_not_offered_again(
-    hass: HomeAssistant, blink_sim: SimServer, core_blink: ConfigEntry
-) -> None:
-    offered = await _discover(hass)
-    # The user chooses "Ignore" on the offer (it ends that flow).
-    await hass.config_entries.flow.async_init(
-        DOMAIN,
-        context={"source": SOURCE_IGNORE},
-        data={"unique_id": str(blink_sim.world.accounts[0].account_id), "title": "Blink"},
-    )
-    assert offered["flow_id"] not in {
-        f["flow_id"] for f in hass.config_entries.flow.async_progress()
-    }
-    result = await _discover(hass)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-
-
-async def test_discovery_without_a_blink_integration_offers_both_ways_in(
-    hass: HomeAssistant,
-) -> None:
-    result = await _discover(hass)
-    assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["link", "sign_in"]
-    # A second device of the same kind does not open a second offer.
-    again = await _discover(hass)
-    assert again["type"] is FlowResultType.ABORT
-    assert again["reason"] == "already_in_progress"
-
-
-async def test_discovery_when_signed_in_on_our_own_is_not_offered(
-    hass: HomeAssistant, blink_sim: SimServer
-) -> None:
-    await setup_own(hass, blink_sim)
-    result = await _discover(hass)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-
-
-async def test_discovery_while_the_blink_integration_is_down_offers_both_ways_in(
-    hass: HomeAssistant, core_blink: ConfigEntry
-) -> None:
-    await hass.config_entries.async_unload(core_blink.entry_id)
-    result = await _discover(hass)
-    assert result["type"] is FlowResultType.MENU
 
 
 async def test_a_linked_entry_is_named_after_the_blink_account(

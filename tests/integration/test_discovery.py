@@ -1,0 +1,103 @@
+"""Discovery: Blink Audio Doctor is offered for each loaded Blink account it does not read yet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_IGNORE, ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
+
+from blink_cloud_sim.server import SimServer
+from custom_components.blink_audio_doctor.const import (
+    CONF_BLINK_ENTRY_ID,
+    CONF_MODE,
+    DOMAIN,
+    MODE_LINKED,
+)
+
+from .conftest import setup_core_blink, setup_own
+
+MANIFEST = Path(__file__).parents[2] / "custom_components" / "blink_audio_doctor" / "manifest.json"
+
+
+def _offers(hass: HomeAssistant) -> list[Any]:
+    return list(hass.config_entries.flow.async_progress_by_handler(DOMAIN))
+
+
+async def _load_ours(hass: HomeAssistant) -> None:
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done()
+
+
+def test_blink_devices_on_the_network_offer_only_the_blink_integration() -> None:
+    # HA's Blink integration answers the DHCP sightings of Blink devices; matching them too
+    # made every device offer two integrations.
+    assert "dhcp" not in json.loads(MANIFEST.read_text(encoding="utf-8"))
+
+
+async def test_a_loaded_blink_account_is_offered_once_and_links(
+    hass: HomeAssistant, blink_sim: SimServer, core_blink: ConfigEntry
+) -> None:
+    await _load_ours(hass)
+    offers = _offers(hass)
+    assert len(offers) == 1
+    assert offers[0]["step_id"] == "discovery_confirm"
+    assert offers[0]["context"]["unique_id"] == str(blink_sim.world.accounts[0].account_id)
+    assert offers[0]["context"]["title_placeholders"] == {"title": core_blink.title}
+
+    result = await hass.config_entries.flow.async_configure(offers[0]["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_MODE] == MODE_LINKED
+    assert result["data"][CONF_BLINK_ENTRY_ID] == core_blink.entry_id
+    await hass.async_block_till_done()
+
+    # The Blink entry loading again (a restart of it) offers nothing for a linked account.
+    assert await hass.config_entries.async_reload(core_blink.entry_id)
+    await hass.async_block_till_done()
+    assert _offers(hass) == []
+
+
+async def test_an_ignored_offer_is_not_made_again(
+    hass: HomeAssistant, blink_sim: SimServer, core_blink: ConfigEntry
+) -> None:
+    await _load_ours(hass)
+    (offer,) = _offers(hass)
+    # The user chooses "Ignore": HA ends the offer and keeps an ignored entry with its id.
+    await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_IGNORE},
+        data={"unique_id": offer["context"]["unique_id"], "title": core_blink.title},
+    )
+    await hass.async_block_till_done()
+    assert _offers(hass) == []
+
+    assert await hass.config_entries.async_reload(core_blink.entry_id)
+    await hass.async_block_till_done()
+    assert _offers(hass) == []
+    assert [e.source for e in hass.config_entries.async_entries(DOMAIN)] == [SOURCE_IGNORE]
+
+
+async def test_an_account_signed_in_on_our_own_is_not_offered(
+    hass: HomeAssistant, blink_sim: SimServer, core_blink: ConfigEntry
+) -> None:
+    await setup_own(hass, blink_sim)
+    await hass.async_block_till_done()
+    assert _offers(hass) == []
+    assert await hass.config_entries.async_reload(core_blink.entry_id)
+    await hass.async_block_till_done()
+    assert _offers(hass) == []
+
+
+async def test_a_blink_account_added_later_is_offered(
+    hass: HomeAssistant, blink_sim: SimServer
+) -> None:
+    await _load_ours(hass)
+    assert _offers(hass) == []
+    core_blink = await setup_core_blink(hass, blink_sim)
+    await hass.async_block_till_done()
+    (offer,) = _offers(hass)
+    assert offer["context"]["title_placeholders"] == {"title": core_blink.title}
