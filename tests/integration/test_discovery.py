@@ -6,10 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from homeassistant.config_entries import SOURCE_IGNORE, ConfigEntry
+from homeassistant.config_entries import (
+    SOURCE_IGNORE,
+    SOURCE_INTEGRATION_DISCOVERY,
+    ConfigEntry,
+    ConfigEntryState,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from blink_cloud_sim.server import SimServer
 from custom_components.blink_audio_doctor.const import (
@@ -101,3 +107,31 @@ async def test_a_blink_account_added_later_is_offered(
     await hass.async_block_till_done()
     (offer,) = _offers(hass)
     assert offer["context"]["title_placeholders"] == {"title": core_blink.title}
+
+
+async def _discover(hass: HomeAssistant, blink_entry_id: str) -> Any:
+    return await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_INTEGRATION_DISCOVERY},
+        data={CONF_BLINK_ENTRY_ID: blink_entry_id},
+    )
+
+
+async def test_an_offer_for_a_blink_account_that_cannot_be_read_ends_at_once(
+    hass: HomeAssistant, blink_sim: SimServer, core_blink: ConfigEntry
+) -> None:
+    # The Blink entry went away before the offer was looked at.
+    result = await _discover(hass, "gone")
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "no_blink_entry")
+
+    # A loaded Blink entry whose data is not the shape we read.
+    odd = MockConfigEntry(domain="blink", state=ConfigEntryState.LOADED)
+    odd.add_to_hass(hass)
+    result = await _discover(hass, odd.entry_id)
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "no_blink_entry")
+
+    # A Blink session that does not know its account (yet): nothing to key the offer on.
+    core_blink.runtime_data.api.auth.account_id = None
+    result = await _discover(hass, core_blink.entry_id)
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "no_blink_entry")
+    assert _offers(hass) == []
