@@ -198,3 +198,27 @@ def start(hass: HomeAssistant, coro: Any) -> asyncio.Task[Any]:
 def our_entity(hass: HomeAssistant, platform: str, serial: str, key: str) -> str | None:
     """Our entity of a device, found by its serial-based unique id."""
     return er.async_get(hass).async_get_entity_id(platform, DOMAIN, f"{serial}-{key}")
+
+
+def stored(hass_storage: dict[str, Any], key: str, data: Any) -> None:
+    """Put `data` in one of Home Assistant's stores before setup (as a file on disk would)."""
+    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
+
+
+def re_add_record(**changes: Any) -> dict[str, Any]:
+    """A stored guided re-add of the Hallway Mini (deleted in Blink, waiting to come back)."""
+    return {
+        "tracking_id": "abc123",
+        "entry_id": "not-loaded",
+        "serial": HALLWAY,
+        "name": "Hallway",
+        "device_id": None,
+        "camera_id": "6000002",
+        "network_id": "4000001",
+        "product_type": "owl",
+        "plug": None,
+        "started_at": world_clock() - 60,
+        "deadline": world_clock() + 1740,
+        "state": "deleted",
+        "settings": {},
+    } | changes

@@ -32,9 +32,10 @@ from .power_helpers import (
     async_map_plugs,
     async_setup_plugs,
     our_entity,
+    re_add_record,
     settle,
+    stored,
     tick,
-    world_clock,
 )
 
 # The simulator's clock follows Home Assistant's (see conftest.blink_sim_clock).
@@ -179,30 +180,7 @@ async def test_re_add_time_out_leaves_the_issue_open_as_not_seen_yet(
 async def test_open_re_adds_survive_a_restart(
     hass: HomeAssistant, hass_storage: dict[str, Any], issue_registry: ir.IssueRegistry
 ) -> None:
-    hass_storage[STORAGE_KEY] = {
-        "version": 1,
-        "minor_version": 1,
-        "key": STORAGE_KEY,
-        "data": {
-            "open": [
-                {
-                    "tracking_id": "abc123",
-                    "entry_id": "not-loaded",
-                    "serial": HALLWAY,
-                    "name": "Hallway",
-                    "device_id": None,
-                    "camera_id": "6000002",
-                    "network_id": "4000001",
-                    "product_type": "owl",
-                    "plug": None,
-                    "started_at": world_clock() - 60,
-                    "deadline": world_clock() + 1740,
-                    "state": "deleted",
-                    "settings": {},
-                }
-            ]
-        },
-    }
+    stored(hass_storage, STORAGE_KEY, {"open": [re_add_record()]})
     assert await async_setup_component(hass, DOMAIN, {})
     issue = issue_registry.async_get_issue(DOMAIN, re_add_issue_id("abc123"))
     assert issue is not None

@@ -31,9 +31,11 @@ from .power_helpers import (
     async_map_plugs,
     async_setup_plugs,
     our_entity,
+    re_add_record,
     run_to_end,
     settle,
     start,
+    stored,
     tick,
     world_clock,
 )
@@ -42,10 +44,6 @@ PLUG = "switch.hallway_plug"
 
 # The simulator's clock follows Home Assistant's (see conftest.blink_sim_clock).
 SIM_FOLLOWS_HASS_CLOCK = True
-
-
-def stored(hass_storage: dict[str, Any], key: str, data: Any) -> None:
-    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": data}
 
 
 def pending(hass_storage: dict[str, Any]) -> Any:
@@ -307,24 +305,6 @@ async def test_damaged_power_cycle_records_never_stop_setup(
     )
     await run_to_end(hass, freezer, cycle)
     assert plugs.state(HALLWAY) == STATE_ON
-
-
-def re_add_record(**changes: Any) -> dict[str, Any]:
-    return {
-        "tracking_id": "abc123",
-        "entry_id": "not-loaded",
-        "serial": HALLWAY,
-        "name": "Hallway",
-        "device_id": None,
-        "camera_id": "6000002",
-        "network_id": "4000001",
-        "product_type": "owl",
-        "plug": None,
-        "started_at": world_clock() - 60,
-        "deadline": world_clock() + 1740,
-        "state": "deleted",
-        "settings": {},
-    } | changes
 
 
 @pytest.mark.parametrize(
