@@ -18,7 +18,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
 )
 from homeassistant.const import CONF_PASSWORD, CONF_PIN, CONF_USERNAME
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
@@ -27,6 +27,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.typing import DiscoveryInfoType
 
 from .const import (
@@ -54,6 +55,15 @@ USER_SCHEMA = vol.Schema(
     }
 )
 PIN_SCHEMA = vol.Schema({vol.Required(CONF_PIN): str})
+
+
+def _account_id(hass: HomeAssistant, blink_entry: ConfigEntry) -> str | None:
+    """The Blink account a loaded Blink entry reads, or None when it cannot be told."""
+    try:
+        account_id = linked_blink(hass, blink_entry.entry_id).auth.account_id
+    except SourceUnavailableError, AttributeError:
+        return None
+    return None if account_id is None else str(account_id)
 
 
 class SignInError(Exception):
@@ -137,17 +147,32 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
         blink_entry = self.hass.config_entries.async_get_entry(discovery_info[CONF_BLINK_ENTRY_ID])
         if blink_entry is None or blink_entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="no_blink_entry")
-        try:
-            account_id = linked_blink(self.hass, blink_entry.entry_id).auth.account_id
-        except SourceUnavailableError, AttributeError:
-            return self.async_abort(reason="no_blink_entry")
+        account_id = _account_id(self.hass, blink_entry)
         if account_id is None:
             return self.async_abort(reason="no_blink_entry")
-        await self.async_set_unique_id(str(account_id))
+        await self.async_set_unique_id(account_id)
         self._abort_if_unique_id_configured()
         self._discovered_blink_entry = blink_entry
         self.context["title_placeholders"] = {"title": blink_entry.title}
         return await self.async_step_discovery_confirm()
+
+    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
+        """A Blink device appeared on the network: offer an account HA's Blink has loaded.
+
+        Without a loaded Blink account we have nothing to offer (the Blink integration answers
+        the sighting itself), so the flow ends unseen; with one, it is the same offer as
+        integration discovery. This is how a first entry gets offered: Home Assistant starts
+        discovery flows of integrations that have no entry yet only for matchers like these.
+        """
+        del discovery_info  # Which device was seen does not matter; its account does.
+        configured = self._async_current_ids(include_ignore=True)
+        for blink_entry in self.hass.config_entries.async_loaded_entries(BLINK_DOMAIN):
+            account_id = _account_id(self.hass, blink_entry)
+            if account_id is not None and account_id not in configured:
+                return await self.async_step_integration_discovery(
+                    {CONF_BLINK_ENTRY_ID: blink_entry.entry_id}
+                )
+        return self.async_abort(reason="no_blink_entry")
 
     async def async_step_discovery_confirm(
         self, user_input: dict[str, Any] | None = None

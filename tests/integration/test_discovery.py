@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from homeassistant.config_entries import (
+    SOURCE_DHCP,
     SOURCE_IGNORE,
     SOURCE_INTEGRATION_DISCOVERY,
     ConfigEntry,
@@ -14,6 +15,8 @@ from homeassistant.config_entries import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.loader import async_get_integration
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -39,10 +42,73 @@ async def _load_ours(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
 
 
-def test_blink_devices_on_the_network_offer_only_the_blink_integration() -> None:
-    # HA's Blink integration answers the DHCP sightings of Blink devices; matching them too
-    # made every device offer two integrations.
-    assert "dhcp" not in json.loads(MANIFEST.read_text(encoding="utf-8"))
+async def test_blink_devices_are_matched_like_the_blink_integration_matches_them(
+    hass: HomeAssistant,
+) -> None:
+    blink = await async_get_integration(hass, "blink")
+    ours = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    assert ours["dhcp"] == blink.dhcp
+
+
+def _sighting() -> DhcpServiceInfo:
+    return DhcpServiceInfo(ip="192.168.1.40", hostname="blink-sync", macaddress="b85f98aabbcc")
+
+
+async def _sight_device(hass: HomeAssistant) -> Any:
+    return await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_DHCP}, data=_sighting()
+    )
+
+
+async def test_a_blink_device_with_no_blink_account_loaded_offers_nothing_from_us(
+    hass: HomeAssistant,
+) -> None:
+    # The Blink integration answers this sighting; a second offer from us would only confuse.
+    result = await _sight_device(hass)
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "no_blink_entry")
+    assert _offers(hass) == []
+
+    # A loaded Blink entry whose account cannot be read is no account to offer either.
+    MockConfigEntry(domain="blink", state=ConfigEntryState.LOADED).add_to_hass(hass)
+    result = await _sight_device(hass)
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "no_blink_entry")
+
+
+async def test_a_blink_device_offers_the_loaded_account_before_any_entry_of_ours(
+    hass: HomeAssistant, blink_sim: SimServer, core_blink: ConfigEntry
+) -> None:
+    # No entry of ours yet, so Blink Audio Doctor is not loaded: the sighting is the way in.
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    result = await _sight_device(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "discovery_confirm"
+    (offer,) = _offers(hass)
+    assert offer["context"]["unique_id"] == str(blink_sim.world.accounts[0].account_id)
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_BLINK_ENTRY_ID] == core_blink.entry_id
+    await hass.async_block_till_done()
+
+    # Set up now: the next sighting has nothing left to offer.
+    result = await _sight_device(hass)
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "no_blink_entry")
+    assert _offers(hass) == []
+
+
+async def test_a_blink_device_does_not_bring_back_an_ignored_offer(
+    hass: HomeAssistant, blink_sim: SimServer, core_blink: ConfigEntry
+) -> None:
+    account = str(blink_sim.world.accounts[0].account_id)
+    await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_IGNORE},
+        data={"unique_id": account, "title": core_blink.title},
+    )
+    await hass.async_block_till_done()
+    result = await _sight_device(hass)
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "no_blink_entry")
+    assert _offers(hass) == []
 
 
 async def test_a_loaded_blink_account_is_offered_once_and_links(
