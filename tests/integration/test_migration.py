@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 
 from blink_cloud_sim.server import SimServer
-from custom_components.blink_audio_doctor.const import CONF_BLINK_ENTRY_ID, CONF_LOGIN
+from custom_components.blink_audio_doctor.const import (
+    CONF_BLINK_ENTRY_ID,
+    CONF_LOGIN,
+    CONF_MODE,
+    MODE_LINKED,
+)
 
 
 async def _reload_as_stored_before(
@@ -22,23 +29,14 @@ async def _reload_as_stored_before(
 
 
 @pytest.mark.parametrize("old_title", ["blink", "Blink"])
-async def test_linked_entry_titled_blink_gets_the_account_email(
-    hass: HomeAssistant, blink_sim: SimServer, linked_entry: ConfigEntry, old_title: str
+async def test_entry_titled_blink_gets_the_account_email(
+    hass: HomeAssistant, blink_sim: SimServer, any_entry: ConfigEntry, old_title: str
 ) -> None:
-    await _reload_as_stored_before(hass, linked_entry, old_title)
-    # The e-mail comes from HA's Blink entry, whose own title is just "blink".
-    assert linked_entry.title == blink_sim.world.accounts[0].email
-    assert linked_entry.minor_version == 2
-    assert linked_entry.state is ConfigEntryState.LOADED
-
-
-async def test_own_entry_titled_blink_gets_the_account_email(
-    hass: HomeAssistant, blink_sim: SimServer, own_entry: ConfigEntry
-) -> None:
-    await _reload_as_stored_before(hass, own_entry, "Blink")
-    assert own_entry.title == blink_sim.world.accounts[0].email
-    assert own_entry.minor_version == 2
-    assert own_entry.state is ConfigEntryState.LOADED
+    """Linked: from HA's Blink entry (whose own title is just "blink"); own: from its login."""
+    await _reload_as_stored_before(hass, any_entry, old_title)
+    assert any_entry.title == blink_sim.world.accounts[0].email
+    assert any_entry.minor_version == 2
+    assert any_entry.state is ConfigEntryState.LOADED
 
 
 async def test_a_title_the_user_chose_stays(hass: HomeAssistant, any_entry: ConfigEntry) -> None:
@@ -48,25 +46,21 @@ async def test_a_title_the_user_chose_stays(hass: HomeAssistant, any_entry: Conf
     assert any_entry.state is ConfigEntryState.LOADED
 
 
-async def test_linked_entry_whose_blink_entry_is_gone_keeps_its_title_and_loads(
-    hass: HomeAssistant, linked_entry: ConfigEntry
-) -> None:
-    await _reload_as_stored_before(
-        hass, linked_entry, "blink", **{CONF_BLINK_ENTRY_ID: "no-such-entry"}
-    )
-    assert linked_entry.title == "blink"
-    assert linked_entry.minor_version == 2
-    assert linked_entry.state is ConfigEntryState.LOADED
+def _damage(entry: ConfigEntry) -> dict[str, Any]:
+    """Linked: its Blink entry is gone; own: its stored login lacks the user name."""
+    if entry.data[CONF_MODE] == MODE_LINKED:
+        return {CONF_BLINK_ENTRY_ID: "no-such-entry"}
+    login = entry.data[CONF_LOGIN]
+    return {CONF_LOGIN: {key: value for key, value in login.items() if key != "username"}}
 
 
-async def test_own_entry_without_a_user_name_keeps_its_title_and_loads(
-    hass: HomeAssistant, own_entry: ConfigEntry
+async def test_a_damaged_entry_keeps_its_title_and_loads(
+    hass: HomeAssistant, any_entry: ConfigEntry
 ) -> None:
-    login = {key: value for key, value in own_entry.data[CONF_LOGIN].items() if key != "username"}
-    await _reload_as_stored_before(hass, own_entry, "blink", **{CONF_LOGIN: login})
-    assert own_entry.title == "blink"
-    assert own_entry.minor_version == 2
-    assert own_entry.state is ConfigEntryState.LOADED
+    await _reload_as_stored_before(hass, any_entry, "blink", **_damage(any_entry))
+    assert any_entry.title == "blink"
+    assert any_entry.minor_version == 2
+    assert any_entry.state is ConfigEntryState.LOADED
 
 
 async def test_new_entries_are_stored_at_the_current_version(own_entry: ConfigEntry) -> None:
