@@ -32,11 +32,11 @@ def _account_email(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
 
 
 async def async_migrate(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Earlier versions named linked entries after HA's Blink entry (titled "blink"), and could
-    name a signed-in entry "Blink".
+    """Rename an entry an earlier version titled "blink" or "Blink" after its Blink account.
 
-    Such an entry is renamed to its Blink account's e-mail when that is known; a title the user
-    chose stays. An entry too damaged to tell keeps its title and still loads.
+    Linked entries were named after HA's Blink entry (titled "blink"), signed-in ones could be
+    "Blink". Such an entry is renamed to its account's e-mail when that is known; a title the
+    user chose stays. An entry too damaged to tell keeps its title and still loads.
     """
     if entry.version > 1:
         return False  # stored by a newer version: nothing here knows its format
