@@ -20,6 +20,7 @@ from .discovery import async_setup_discovery
 from .entity import async_attach_to_blink_devices
 from .health import HealthMonitor
 from .instance import async_setup_instance
+from .migration import async_migrate
 from .network import NetworkCoordinator
 from .power_cycle import DATA_POWER_CYCLES, PowerCycleManager, async_get_power_cycles
 from .readd import DATA_RE_ADDS, ReAddTracker, async_get_re_adds, serials_being_re_added
@@ -43,6 +44,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa:
     async_setup_services(hass)
     async_setup_discovery(hass)
     return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry) -> bool:
+    """Bring an entry stored by an earlier version up to date."""
+    return await async_migrate(hass, entry)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigEntry) -> bool:

@@ -40,6 +40,7 @@ from .const import (
     MODE_LINKED,
     MODE_OWN,
 )
+from .migration import MINOR_VERSION as MIGRATED_MINOR_VERSION
 from .options_flow import OptionsFlowHandler
 from .source import ResponseRecorder, SourceUnavailableError, linked_blink, make_session_blink
 from .source import storable_login as _storable_login
@@ -88,6 +89,7 @@ class BlinkAudioDoctorConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up Blink Audio Doctor: link to HA's Blink integration or sign in to Blink."""
 
     VERSION = 1
+    MINOR_VERSION = MIGRATED_MINOR_VERSION
 
     def __init__(self) -> None:
         """Start with no sign-in under way."""

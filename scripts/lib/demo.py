@@ -13,8 +13,10 @@ Runs in the `demo` virtual environment (scripts/demo sets it up). Steps:
    Blink Audio Doctor (linked to it) through their config flows, then the options flow (the
    Mini's smart plug; the simulator as latency and speed-test target). Later runs start the
    simulator on the previous run's ports when they are free, so the options stay right.
-5. Waits until the cameras show their scenario verdicts, prints the URL and the login, and runs
-   until Ctrl-C (or SIGTERM), then stops Home Assistant and the simulator.
+5. Waits until the cameras show their scenario verdicts, then adds a demo phone and one
+   automation per blueprint (`demo_automations.py`; the restart benchmark runs without them).
+6. Prints the URL and the login, and runs until Ctrl-C (or SIGTERM), then stops Home Assistant
+   and the simulator.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ STOP_TIMEOUT = 30
 _ACTIVE = contextlib.ExitStack()
 
 sys.path.insert(0, str(REPO))
+from demo_automations import set_up_automations  # noqa: E402
 from demo_setup import MINI_SERIAL, say, set_up  # noqa: E402
 from hass_api import PASSWORD, USERNAME, DemoError, HassApi  # noqa: E402
 
@@ -99,6 +102,7 @@ def prepare_config(config: Path) -> None:
         / "custom_components/blink_audio_doctor",
         config / "custom_components/blink_sim_harness": REPO
         / "config/custom_components/blink_sim_harness",
+        config / "custom_components/demo_phone": REPO / "config/custom_components/demo_phone",
     }
     for link, target in links.items():
         link.parent.mkdir(parents=True, exist_ok=True)
@@ -109,6 +113,10 @@ def prepare_config(config: Path) -> None:
         elif link.is_dir():
             shutil.rmtree(link)
         link.symlink_to(target)
+    # configuration.yaml includes it; the automation editor saves into it.
+    automations = config / "automations.yaml"
+    if not automations.exists():
+        automations.write_text("[]\n", encoding="utf-8")
     storage = config / ".storage"
     storage.mkdir(exist_ok=True)
     onboarding = storage / "onboarding"
@@ -320,10 +328,13 @@ async def run(args: argparse.Namespace, config: Path, started: float) -> int:
             setup.cancel()
             return 130
         setup.result()
+        await set_up_automations(base)
         say(f"ready in {time.monotonic() - started:.1f} s")
         say(f"open {base}/{DASHBOARD}  and sign in as '{USERNAME}' / '{PASSWORD}'")
         say("Settings > Repairs lists the unhealthy cameras; the Living Room Mini's fix")
         say("'Restart the camera' power-cycles it through its smart plug.")
+        say("Settings > Automations has one automation per blueprint for the Living Room;")
+        say("what the notify one sends to the Demo Phone shows under Notifications.")
         interactive = not args.headless and sys.stdin.isatty()
         say("press Enter or Ctrl-C to stop" if interactive else "Ctrl-C stops the demo")
         if interactive:

@@ -2,10 +2,12 @@
 
 Starts `scripts/demo --headless` on a free port with its own state, signs in as a person would,
 checks the dashboard's verdicts and readings (the doorbell's dBm, the Mini's missing Wi-Fi
-reading), opens Settings > Repairs, runs the Living Room Mini's fix flow "Restart the camera"
-with "power-cycle now", and waits for the flow to report the Mini back and healthy. Screenshots go
-to build/screenshots/ (ignored by git); to refresh the README's pictures in docs/images/, set
-BLINK_DOCTOR_SCREENSHOTS=docs/images. Run by scripts/test; alone:
+reading), opens Blink Audio Doctor's options (the four sections, closed without saving), finds
+the automations the demo makes from both blueprints, opens Settings > Repairs, runs the Living
+Room Mini's fix flow "Restart the camera" with "power-cycle now", and waits for the flow to
+report the Mini back and healthy. Screenshots go to build/screenshots/ (ignored by git); to
+refresh the README's pictures in docs/images/, set BLINK_DOCTOR_SCREENSHOTS=docs/images.
+Run by scripts/test; alone:
     scripts/test tests/e2e -p no:homeassistant
 """
 
@@ -47,6 +49,14 @@ UI_TIMEOUT_MS = 30_000
 POWER_CYCLE_TIMEOUT_MS = 180_000  # 10 s off, 15 s boot, Blink asked every 30 s
 RE_ADD_TIMEOUT_MS = 180_000  # the guided re-add asks Blink every minute
 BACKYARD = "G8T20000OUTDEM01"  # the demo's Outdoor camera (blink_cloud_sim/scenarios/demo.yaml)
+ENGLISH = REPO / "custom_components/blink_audio_doctor/translations/en.json"
+# The options form's sections, in the order the form shows them (options_flow.py).
+OPTION_SECTIONS = ("thresholds", "smart_plugs", "network_tests", "mirrored_sensors")
+# The automations scripts/demo makes (scripts/lib/demo_automations.py): id -> blueprint.
+DEMO_AUTOMATIONS = {
+    "blink_audio_doctor_demo_notify": "blink_audio_doctor/notify_when_unhealthy.yaml",
+    "blink_audio_doctor_demo_power_cycle": "blink_audio_doctor/power_cycle_when_unhealthy.yaml",
+}
 
 expect.set_options(timeout=UI_TIMEOUT_MS)
 
@@ -265,6 +275,8 @@ def test_demo_in_the_browser(demo: Demo, browser: BrowserContext) -> None:
     # Every card's entity exists (a missing one shows a warning card instead).
     expect(page.locator("hui-warning")).to_have_count(0)
     _screenshot(page, "dashboard.png")
+    _options_in_sections(page, demo)
+    _demo_automations(page, demo)
 
     # Settings > Repairs lists the Mini and the Outdoor camera.
     page.goto(f"{demo.url}/config/repairs")
@@ -301,6 +313,83 @@ def test_demo_in_the_browser(demo: Demo, browser: BrowserContext) -> None:
     expect(page.get_by_text("Living Room: two-way audio likely broken")).to_have_count(0)
 
     _re_add_backyard(page, demo)
+
+
+def _options_form(page: Page) -> Any:
+    """The options form as Home Assistant offers it now (REST API; the flow is dropped again).
+
+    Its fields carry the stored options as their values, so two calls compare what is stored.
+    """
+    return _hass(
+        page,
+        "const entries = await hass.callWS({type: 'config_entries/get', "
+        "domain: 'blink_audio_doctor'});"
+        " const form = await hass.callApi('POST', 'config/config_entries/options/flow', "
+        "{handler: entries[0].entry_id});"
+        " await hass.callApi('DELETE', `config/config_entries/options/flow/${form.flow_id}`);"
+        " return form.data_schema;",
+    )
+
+
+def _options_in_sections(page: Page, demo: Demo) -> None:
+    """Settings > Devices & services > Blink Audio Doctor > Configure: the form in sections.
+
+    Each section shows its translated name and help text and folds away and opens again; the
+    form says how much data the speed test moves. Closed without saving, the options stay as
+    they were.
+    """
+    texts = json.loads(ENGLISH.read_text(encoding="utf-8"))["options"]["step"]["init"]
+    before = _options_form(page)
+    page.goto(f"{demo.url}/config/integrations/integration/blink_audio_doctor")
+    page.get_by_role("button", name="Configure").click()
+    expect(page.get_by_text(texts["title"], exact=True)).to_be_visible()
+    # The data-use sentence with the figures of the demo's settings in its placeholders.
+    data_use = re.escape(texts["description"].split(". ")[-1])
+    expect(
+        page.get_by_text(re.compile(re.sub(r"\\\{\w+\\\}", r"[\\d.,]+", data_use)))
+    ).to_be_visible()
+    # Every section open, with its translated name and help text.
+    for key in OPTION_SECTIONS:
+        section = texts["sections"][key]
+        expect(page.get_by_role("heading", name=section["name"], exact=True)).to_be_visible()
+        expect(page.get_by_text(section["description"])).to_be_visible()
+    # A section folds away and opens again, its fields with their translated help.
+    network = texts["sections"]["network_tests"]
+    heading = page.get_by_role("heading", name=network["name"], exact=True)
+    field_help = page.get_by_text(network["data_description"]["speed_test_hours"])
+    expect(field_help).to_be_visible()
+    heading.click()
+    expect(field_help).to_be_hidden()
+    heading.click()
+    expect(field_help).to_be_visible()
+    _screenshot(page, "options.png")
+    page.get_by_role("button", name="Close", exact=True).click()
+    expect(page.get_by_text(texts["title"], exact=True)).to_have_count(0)
+    assert _options_form(page) == before
+
+
+def _demo_automations(page: Page, demo: Demo) -> None:
+    """One automation per blueprint, on, for the Living Room, listed in Settings > Automations."""
+    living_room = _hass(
+        page,
+        "return Object.values(hass.devices).find((d) => d.name === 'Living Room' && "
+        "Object.values(hass.entities).some((e) => e.device_id === d.id && "
+        "e.platform === 'blink_audio_doctor')).id;",
+    )
+    page.goto(f"{demo.url}/config/automation/dashboard")
+    for automation_id, blueprint in DEMO_AUTOMATIONS.items():
+        config = _hass(
+            page, f"return await hass.callApi('GET', 'config/automation/config/{automation_id}');"
+        )
+        assert config["use_blueprint"]["path"] == blueprint
+        assert config["use_blueprint"]["input"]["camera"] == living_room
+        state = _hass(
+            page,
+            "return Object.values(hass.states).find((s) => s.entity_id.startsWith('automation.')"
+            f" && s.attributes.id === '{automation_id}');",
+        )
+        assert state["state"] == "on"
+        expect(page.get_by_text(config["alias"], exact=True)).to_be_visible()
 
 
 def _re_add_backyard(page: Page, demo: Demo) -> None:

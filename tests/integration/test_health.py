@@ -248,6 +248,14 @@ async def test_flapping_raises_no_notification_storm(
     assert verdict(hass, GARDEN) == STATE_ON
 
 
+async def weak_garden(hass: HomeAssistant, sim: SimServer, freezer: FrozenDateTimeFactory) -> None:
+    """The Garden camera's Wi-Fi is weak for two polls in a row: it is reported unhealthy."""
+    sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
+    await next_poll(hass, freezer)
+    await next_poll(hass, freezer)
+    assert verdict(hass, GARDEN) == STATE_OFF
+
+
 async def test_an_alarm_survives_a_restart_without_a_false_recovery_or_repeat(
     hass: HomeAssistant,
     blink_sim: SimServer,
@@ -255,10 +263,7 @@ async def test_an_alarm_survives_a_restart_without_a_false_recovery_or_repeat(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await healthy_start(hass, own_entry)
-    blink_sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
-    await next_poll(hass, freezer)
-    await next_poll(hass, freezer)
-    assert verdict(hass, GARDEN) == STATE_OFF
+    await weak_garden(hass, blink_sim, freezer)
     persistent = _async_get_or_create_notifications(hass)
     persistent.pop(notification_id(own_entry.entry_id, GARDEN))  # seen and dismissed by the user
 
@@ -276,10 +281,7 @@ async def test_a_dismissed_notification_stays_dismissed_when_a_reading_drops_out
     freezer: FrozenDateTimeFactory,
 ) -> None:
     await healthy_start(hass, any_entry)
-    blink_sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
-    await next_poll(hass, freezer)
-    await next_poll(hass, freezer)
-    assert verdict(hass, GARDEN) == STATE_OFF
+    await weak_garden(hass, blink_sim, freezer)
     assert notification(hass, any_entry, GARDEN) is not None
     persistent_notification.async_dismiss(hass, notification_id(any_entry.entry_id, GARDEN))
 
@@ -299,9 +301,7 @@ async def test_a_dismissed_notification_stays_dismissed_when_a_reading_drops_out
     blink_sim.world.set_signals(GARDEN, wifi_bars=4, wifi_dbm=-58)
     await next_poll(hass, freezer)
     assert verdict(hass, GARDEN) == STATE_ON
-    blink_sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
-    await next_poll(hass, freezer)
-    await next_poll(hass, freezer)
+    await weak_garden(hass, blink_sim, freezer)
     assert notification(hass, any_entry, GARDEN) is not None
 
 
@@ -349,9 +349,7 @@ async def test_the_fix_flow_puts_measured_causes_first_and_checks_again(
     hass_client: ClientSessionGenerator,
 ) -> None:
     await healthy_start(hass, own_entry)
-    blink_sim.world.set_signals(GARDEN, wifi_bars=1, wifi_dbm=-82)
-    await next_poll(hass, freezer)
-    await next_poll(hass, freezer)
+    await weak_garden(hass, blink_sim, freezer)
     client, menu = await _open_fix_flow(hass, hass_client, own_entry, GARDEN)
 
     assert menu["type"] == "menu"

@@ -93,6 +93,25 @@ async def until_progress_ends(
     return result
 
 
+async def press_power_cycle_now(
+    hass: HomeAssistant, sim: SimServer, freezer: FrozenDateTimeFactory, entry: ConfigEntry
+) -> tuple[FlowManager[Any, Any], str, dict[str, Any]]:
+    """The unhealthy Hallway Mini's fix flow: "Restart the camera" with "power-cycle now".
+
+    Returns the flow and the dialog's answer, which comes at once while the cycle runs on.
+    """
+    await async_map_plugs(hass, entry, [HALLWAY])
+    await healthy_start(hass, entry)
+    await weak_wifi(hass, sim, freezer, HALLWAY)
+    manager, flow_id = await open_fix_flow(hass, entry, HALLWAY)
+    step = await manager.async_configure(flow_id, {"next_step_id": "restart_camera"})
+    assert step["data_schema"].schema.keys() == {"power_cycle_now"}
+    pressed = start(hass, manager.async_configure(flow_id, {"power_cycle_now": True}))
+    await settle(hass)
+    assert pressed.done(), "the dialog waits for the whole power cycle"
+    return manager, flow_id, pressed.result()
+
+
 async def test_a_power_cycle_shows_progress_then_its_own_result(
     hass: HomeAssistant,
     blink_sim: SimServer,
@@ -100,18 +119,8 @@ async def test_a_power_cycle_shows_progress_then_its_own_result(
     own_entry: ConfigEntry,
 ) -> None:
     plugs = await async_setup_plugs(hass, blink_sim)
-    await async_map_plugs(hass, own_entry, [HALLWAY])
-    await healthy_start(hass, own_entry)
-    await weak_wifi(hass, blink_sim, freezer, HALLWAY)
-    manager, flow_id = await open_fix_flow(hass, own_entry, HALLWAY)
-    step = await manager.async_configure(flow_id, {"next_step_id": "restart_camera"})
-    assert step["data_schema"].schema.keys() == {"power_cycle_now"}
-
     # The dialog answers at once with a progress step; the cycle runs on.
-    pressed = start(hass, manager.async_configure(flow_id, {"power_cycle_now": True}))
-    await settle(hass)
-    assert pressed.done(), "the dialog waits for the whole power cycle"
-    progress = pressed.result()
+    manager, flow_id, progress = await press_power_cycle_now(hass, blink_sim, freezer, own_entry)
     assert progress["type"] is FlowResultType.SHOW_PROGRESS
     assert progress["progress_action"] == "power_cycling"
     assert progress["description_placeholders"]["plug"] == "switch.hallway_plug"
@@ -142,14 +151,7 @@ async def test_a_power_cycle_that_mends_the_camera_ends_the_flow_with_that_news(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     await async_setup_plugs(hass, blink_sim)
-    await async_map_plugs(hass, own_entry, [HALLWAY])
-    await healthy_start(hass, own_entry)
-    await weak_wifi(hass, blink_sim, freezer, HALLWAY)
-    manager, flow_id = await open_fix_flow(hass, own_entry, HALLWAY)
-    await manager.async_configure(flow_id, {"next_step_id": "restart_camera"})
-    pressed = start(hass, manager.async_configure(flow_id, {"power_cycle_now": True}))
-    await settle(hass)
-    assert pressed.done()
+    manager, flow_id, _ = await press_power_cycle_now(hass, blink_sim, freezer, own_entry)
     blink_sim.world.set_signals(HALLWAY, wifi_bars=4, wifi_dbm=-58)  # the restart helped
 
     done = await until_progress_ends(hass, freezer, manager, flow_id)
@@ -168,14 +170,7 @@ async def test_a_plug_that_does_not_switch_is_the_power_cycles_own_result(
 ) -> None:
     plugs = await async_setup_plugs(hass, blink_sim)
     plugs.ignore_off.add("hallway_plug")
-    await async_map_plugs(hass, own_entry, [HALLWAY])
-    await healthy_start(hass, own_entry)
-    await weak_wifi(hass, blink_sim, freezer, HALLWAY)
-    manager, flow_id = await open_fix_flow(hass, own_entry, HALLWAY)
-    await manager.async_configure(flow_id, {"next_step_id": "restart_camera"})
-    pressed = start(hass, manager.async_configure(flow_id, {"power_cycle_now": True}))
-    await settle(hass)
-    assert pressed.done()
+    manager, flow_id, _ = await press_power_cycle_now(hass, blink_sim, freezer, own_entry)
 
     result = await until_progress_ends(hass, freezer, manager, flow_id)
     assert result["step_id"] == "power_cycle_plug_failed"
