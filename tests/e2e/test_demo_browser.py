@@ -214,6 +214,8 @@ def _sim(sim_url: str, name: str, **kwargs: Any) -> Any:
 
 def _hass(page: Page, script: str) -> Any:
     """Run `script` with the frontend's signed-in `hass` object (as the UI itself does)."""
+    # Right after a navigation the frontend may not have signed in yet.
+    page.wait_for_function("() => document.querySelector('home-assistant')?.hass?.connected")
     return page.evaluate(
         f"async () => {{ const hass = document.querySelector('home-assistant').hass; {script} }}"
     )
