@@ -111,14 +111,7 @@ class OptionsFlowHandler(OptionsFlowWithReload):
         current = self.config_entry.options
         sections = self._section_fields(current, plug_devices)
         top = _top_fields(current, own=self.config_entry.data.get(CONF_MODE) == MODE_OWN)
-        data_schema = vol.Schema(
-            top
-            | {
-                # A default lets a partial answer keep the section's current values.
-                vol.Required(name, default=dict): section(vol.Schema(fields))
-                for name, fields in sections.items()
-            }
-        )
+        data_schema = _form(top, sections, {name: _shown(f) for name, f in sections.items()})
         flat_schema = vol.Schema(top | {k: v for f in sections.values() for k, v in f.items()})
         errors: dict[str, str] = {}
         placeholders = _data_use(current)
@@ -138,10 +131,10 @@ class OptionsFlowHandler(OptionsFlowWithReload):
                         options[text] = str(options[text]).strip()
                 return self.async_create_entry(data=options)
             # Show the form again with what was entered (a field left empty stays empty).
-            entered: dict[str, Any] = {str(key): flat.get(str(key)) for key in top}
-            for name, fields in sections.items():
-                entered[name] = {str(key): flat.get(str(key)) for key in fields}
-            data_schema = self.add_suggested_values_to_schema(data_schema, entered)
+            entered = {name: {str(k): flat.get(str(k)) for k in f} for name, f in sections.items()}
+            data_schema = self.add_suggested_values_to_schema(
+                _form(top, sections, entered), {str(key): flat.get(str(key)) for key in top}
+            )
         return self.async_show_form(
             step_id="init",
             data_schema=data_schema,
@@ -259,6 +252,41 @@ def _top_fields(current: Mapping[str, Any], *, own: bool) -> dict[Any, Any]:
             )
         ] = _number(MIN_SCAN_INTERVAL, 3600, 60, "s")
     return fields
+
+
+def _form(
+    top: Mapping[Any, Any],
+    sections: Mapping[str, Mapping[Any, Any]],
+    shown: Mapping[str, Mapping[str, Any]],
+) -> vol.Schema:
+    """The form: `top` fields, then each section showing the values in `shown`.
+
+    The frontend fills a section's fields from the section's default only (it does not read
+    the defaults or suggestions of the fields inside), so the section carries what it shows. The
+    same default keeps a section's values when an answer leaves the section out.
+    """
+    return vol.Schema(
+        dict(top)
+        | {
+            vol.Required(
+                name,
+                default={key: value for key, value in shown[name].items() if value is not None},
+            ): section(vol.Schema(dict(fields)))
+            for name, fields in sections.items()
+        }
+    )
+
+
+def _shown(fields: Mapping[Any, Any]) -> dict[str, Any]:
+    """The values a section's fields start with: each field's suggestion, else its default."""
+    shown: dict[str, Any] = {}
+    for key in fields:
+        description = key.description if isinstance(key.description, dict) else {}
+        value = description.get("suggested_value")
+        if value is None and key.default is not vol.UNDEFINED:
+            value = key.default()
+        shown[str(key)] = value
+    return shown
 
 
 def _flatten(entered: Mapping[str, Any], sections: Mapping[str, Any]) -> dict[str, Any]:

@@ -315,6 +315,7 @@ def test_demo_in_the_browser(demo: Demo, browser: BrowserContext) -> None:
     expect(page.get_by_text("Living Room: two-way audio likely broken")).to_have_count(0)
 
     _re_add_backyard(page, demo)
+    _options_saved_unchanged(page, demo)
 
 
 def _options_form(page: Page) -> Any:
@@ -367,6 +368,23 @@ def _options_in_sections(page: Page, demo: Demo) -> None:
     _screenshot(page, "options.png")
     page.get_by_role("button", name="Close", exact=True).click()
     expect(page.get_by_text(texts["title"], exact=True)).to_have_count(0)
+    assert _options_form(page) == before
+
+
+def _options_saved_unchanged(page: Page, demo: Demo) -> None:
+    """The options dialog starts with what is stored (the Mini's plug), and Submit keeps it.
+
+    Last, since saving the options reloads Blink Audio Doctor.
+    """
+    before = _options_form(page)
+    page.goto(f"{demo.url}/config/integrations/integration/blink_audio_doctor")
+    page.get_by_role("button", name="Configure").click()
+    pickers = page.locator("ha-entity-picker")
+    expect(pickers.first).to_be_visible()
+    assert "switch.living_room_plug" in pickers.evaluate_all("els => els.map((e) => e.value)")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("button", name="Finish")).to_be_visible()
+    page.get_by_role("button", name="Finish").click()
     assert _options_form(page) == before
 
 

@@ -19,7 +19,7 @@ from custom_components.blink_audio_doctor.const import (
     CONF_SPEED_TEST_URL,
 )
 
-from .options_helpers import form_defaults, form_fields, nested
+from .options_helpers import form_defaults, form_fields, frontend_start_values, nested
 from .power_helpers import HALLWAY
 
 pytestmark = pytest.mark.usefixtures("unknown_names")
@@ -108,8 +108,7 @@ async def test_a_plug_must_be_an_existing_switch(
         assert result["errors"] == {field: "plug_not_a_switch"}
         assert "switch" in shown(result, field)
         # The form comes back with what was entered.
-        key = form_fields(result)[field]
-        assert key.description["suggested_value"] == plug
+        assert frontend_start_values(result)["smart_plugs"][field] == plug
     assert linked_entry.options.get(CONF_PLUGS, {}) == {}
 
 
@@ -126,12 +125,9 @@ async def test_the_form_comes_back_as_entered(
         result["flow_id"], nested(result, {**values, CONF_LATENCY_HOST: "no-such-host.invalid"})
     )
     assert result["errors"] == {CONF_LATENCY_HOST: "invalid_latency_host"}
-    suggested = {
-        name: (key.description or {}).get("suggested_value")
-        for name, key in form_fields(result).items()
-    }
-    assert suggested[CONF_LATENCY_HOST] == "no-such-host.invalid"
-    assert suggested[CONF_SPEED_TEST_URL] is None
+    shown_again = frontend_start_values(result)["network_tests"]
+    assert shown_again[CONF_LATENCY_HOST] == "no-such-host.invalid"
+    assert CONF_SPEED_TEST_URL not in shown_again
     assert linked_entry.options[CONF_SPEED_TEST_URL] == "https://a.example"
 
 
@@ -195,6 +191,34 @@ async def test_the_options_come_in_sections_with_help_and_stay_flat(
         8443,
         3,
     )
+
+
+async def test_the_dialog_starts_with_the_stored_options_and_saving_it_unchanged_keeps_them(
+    hass: HomeAssistant, linked_entry: ConfigEntry
+) -> None:
+    hass.states.async_set("switch.hallway_plug", "on")
+    hass.config_entries.async_update_entry(
+        linked_entry,
+        options={
+            **linked_entry.options,
+            CONF_LATENCY_HOST: "127.0.0.1",
+            CONF_PLUGS: {HALLWAY: "switch.hallway_plug"},
+            "min_wifi_bars": 4,
+        },
+    )
+    await hass.async_block_till_done()
+    stored = dict(linked_entry.options)
+    result = await hass.config_entries.options.async_init(linked_entry.entry_id)
+    start = frontend_start_values(result)
+    assert start["network_tests"][CONF_LATENCY_HOST] == "127.0.0.1"
+    assert start["smart_plugs"][plug_field(result, HALLWAY)] == "switch.hallway_plug"
+    assert start["thresholds"]["min_wifi_bars"] == 4
+
+    result = await hass.config_entries.options.async_configure(result["flow_id"], start)
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+    await hass.async_block_till_done()
+    # Each stored option kept (options never stored are now saved with their defaults).
+    assert {key: linked_entry.options[key] for key in stored} == stored
 
 
 async def test_a_plug_field_names_the_device_as_home_assistant_shows_it(
