@@ -3,11 +3,10 @@
 Pure asyncio + aiohttp, no Home Assistant imports and no module-level state, so the probes can be
 unit tested over loopback and benchmarked on a shaped link.
 
-Latency: ``samples`` TCP connections (plus a TLS handshake when asked) to a host and port. Each
-sample is the time from ``connect()`` until the connection (and the handshake) is established;
-the name is resolved once before the first sample and that time is not counted. No ICMP, so no
-privileges are needed. A refused, unreachable or timed-out attempt is a lost sample; nothing is
-raised for network failures. A name that does not resolve is no measurement at all: loss and
+Latency: ``samples`` TCP connections to a host and port. Each sample is the time from
+``connect()`` until the connection is established; the name is resolved once before the first
+sample and that time is not counted. No ICMP, so no privileges are needed. A refused,
+unreachable or timed-out attempt is a lost sample; nothing is raised for network failures. A name that does not resolve is no measurement at all: loss and
 latency are unknown (None), not 100 % loss, since no packet was ever sent.
 
 Speed tests live in ``speed.py``.
@@ -20,7 +19,6 @@ import errno
 import itertools
 import re
 import socket
-import ssl
 import statistics
 import time
 from dataclasses import dataclass
@@ -40,8 +38,6 @@ ERROR_TLS: Final = "tls_error"
 ERROR_INCOMPLETE: Final = "incomplete"
 ERROR_INVALID_URL: Final = "invalid_url"
 
-# Time allowed for a TLS connection to close politely before it is aborted.
-_TLS_CLOSE_WAIT: Final = 1.0
 _REGION_RE: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,30}")
 _REFUSED: Final = frozenset({errno.ECONNREFUSED, errno.ECONNRESET})
 _UNREACHABLE: Final = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN})
@@ -96,24 +92,10 @@ def blink_rest_host(region: str | None) -> str:
 # Latency
 
 
-class _CloseWatcher(asyncio.Protocol):
-    """Protocol that lets the probe wait until a TLS connection has really closed."""
-
-    def __init__(self) -> None:
-        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        del exc  # Any close is fine for a probe.
-        if not self.closed.done():
-            self.closed.set_result(None)
-
-
 def _failure_code(err: BaseException) -> str:
     """Map a connect failure to a LatencyResult error code."""
     if isinstance(err, TimeoutError):
         return ERROR_TIMEOUT
-    if isinstance(err, ssl.SSLError | ssl.CertificateError):
-        return ERROR_TLS
     if isinstance(err, ConnectionRefusedError) or (
         isinstance(err, OSError) and err.errno in _REFUSED
     ):
@@ -124,64 +106,32 @@ def _failure_code(err: BaseException) -> str:
 
 
 async def _connect_once(
-    family: socket.AddressFamily,
-    address: _SockAddr,
-    *,
-    limit_s: float,
-    ssl_context: ssl.SSLContext | None,
-    server_hostname: str,
+    family: socket.AddressFamily, address: _SockAddr, *, limit_s: float
 ) -> float:
-    """Connect once (plus TLS when a context is given); return the time taken in seconds.
+    """Connect once; return the time taken in seconds.
 
     Raises:
-        OSError: The connection or the handshake failed.
+        OSError: The connection failed.
         TimeoutError: It took longer than ``limit_s``.
     """
     loop = asyncio.get_running_loop()
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setblocking(False)  # noqa: FBT003 - the stdlib signature is positional
-    transport: asyncio.Transport | None = None
-    watcher = _CloseWatcher()
-    try:
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setblocking(False)  # noqa: FBT003 - the stdlib signature is positional
         async with asyncio.timeout(limit_s):
             start = time.perf_counter()
             await loop.sock_connect(sock, address)
-            if ssl_context is not None:
-                transport, _ = await loop.create_connection(
-                    lambda: watcher,
-                    sock=sock,
-                    ssl=ssl_context,
-                    server_hostname=server_hostname,
-                    ssl_handshake_timeout=limit_s,
-                )
-            elapsed = time.perf_counter() - start
-    finally:
-        if transport is None:
-            sock.close()
-        else:
-            transport.close()
-    if transport is not None:
-        # A polite TLS close (close_notify) unless the peer does not answer in time; aborting
-        # also drops the SSL shutdown timer, so nothing is left scheduled on the loop.
-        try:
-            async with asyncio.timeout(_TLS_CLOSE_WAIT):
-                await watcher.closed
-        except TimeoutError:
-            transport.abort()
-    return elapsed
+            return time.perf_counter() - start
 
 
-async def measure_latency(  # noqa: PLR0913 - each knob is a documented option
+async def measure_latency(
     host: str,
     port: int,
     *,
     samples: int = 10,
     timeout: float = 2.0,  # noqa: ASYNC109 - per attempt, applied with asyncio.timeout inside
-    tls: bool = False,
     interval: float = 0.0,
-    ssl_context: ssl.SSLContext | None = None,
 ) -> LatencyResult:
-    """Measure connect latency, jitter and loss with ``samples`` TCP (or TCP + TLS) connects.
+    """Measure connect latency, jitter and loss with ``samples`` TCP connects.
 
     The host name is resolved once, outside the timed part; the first address the resolver
     returns is used for every attempt. A failed resolution makes no attempt: loss and latency
@@ -191,11 +141,8 @@ async def measure_latency(  # noqa: PLR0913 - each knob is a documented option
         host: Host name or IP address, e.g. ``blink_rest_host(region)``.
         port: TCP port, e.g. 443.
         samples: Number of attempts (at least 1).
-        timeout: Seconds allowed per attempt (connect plus handshake) and for the resolution.
-        tls: Include a TLS handshake (certificate verified against ``host``) in each sample.
+        timeout: Seconds allowed per attempt and for the resolution.
         interval: Seconds to wait between attempts.
-        ssl_context: Context for ``tls`` (ignored without it). By default a verifying context
-            is created in a worker thread (loading CA files blocks); pass one to reuse it.
 
     Returns:
         The measurement; network failures never raise.
@@ -219,24 +166,14 @@ async def measure_latency(  # noqa: PLR0913 - each knob is a documented option
         return LatencyResult(None, None, None, 0, 0, ERROR_DNS)
     family, _, _, _, address = infos[0]
 
-    context: ssl.SSLContext | None = None
-    if tls:
-        context = ssl_context or await asyncio.to_thread(ssl.create_default_context)
-
     times: list[float] = []
     last_error: str | None = None
     for attempt in range(samples):
         if attempt and interval > 0:
             await asyncio.sleep(interval)
         try:
-            elapsed = await _connect_once(
-                family,
-                address,
-                limit_s=timeout,
-                ssl_context=context,
-                server_hostname=host,
-            )
-        except (OSError, TimeoutError) as err:  # ssl errors are OSErrors too
+            elapsed = await _connect_once(family, address, limit_s=timeout)
+        except (OSError, TimeoutError) as err:
             last_error = _failure_code(err)
             continue
         times.append(elapsed * 1000.0)
