@@ -5,9 +5,10 @@ unit tested over loopback and benchmarked on a shaped link.
 
 Latency: ``samples`` TCP connections to a host and port. Each sample is the time from
 ``connect()`` until the connection is established; the name is resolved once before the first
-sample and that time is not counted. No ICMP, so no privileges are needed. A refused,
-unreachable or timed-out attempt is a lost sample; nothing is raised for network failures. A name that does not resolve is no measurement at all: loss and
-latency are unknown (None), not 100 % loss, since no packet was ever sent.
+sample and that time is not counted. No ICMP, so no privileges are needed. A refused, unreachable
+or timed-out attempt is a lost sample; nothing is raised for network failures. A name that does
+not resolve is no measurement at all: loss and latency are unknown (None), not 100 % loss, since
+no packet was ever sent.
 
 Speed tests live in ``speed.py``.
 """

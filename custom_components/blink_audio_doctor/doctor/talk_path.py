@@ -58,6 +58,9 @@ COMMAND_OK: Final = 908
 MEDIA_SCHEME: Final = "immis"
 DEFAULT_MEDIA_PORT: Final = 443
 JOINED_STAGES: Final = frozenset({"lv", "vs"})
+# Half a second between status polls: the join time is then known to a quarter second, at
+# most 60 polls in the 30 s a camera is given.
+POLL_INTERVAL_S: Final = 0.5
 ACTIVE_CONDITIONS: Final = frozenset({"new", "running"})
 
 type _JoinState = Literal["joined", "waiting", "failed"]
@@ -226,7 +229,7 @@ async def run_talk_path(  # noqa: PLR0913 - each knob is a documented option
     *,
     ssl_context: ssl.SSLContext,
     join_timeout_s: float = 30.0,
-    poll_interval_s: float = 0.5,
+    poll_interval_s: float = POLL_INTERVAL_S,
     samples: int = 5,
     connect_timeout_s: float = 5.0,
 ) -> TalkPathResult:
