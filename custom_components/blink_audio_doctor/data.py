@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 
 from .coordinator import AccountCoordinator
 from .health import HealthMonitor
 from .network import NetworkCoordinator
+
+if TYPE_CHECKING:
+    from .talk_tests import TalkPathTests  # it imports this module's entry type
 
 
 @dataclass
@@ -18,6 +22,7 @@ class BlinkAudioDoctorData:
     account: AccountCoordinator
     network: NetworkCoordinator
     health: HealthMonitor
+    talk: TalkPathTests
 
 
 type BlinkAudioDoctorConfigEntry = ConfigEntry[BlinkAudioDoctorData]
