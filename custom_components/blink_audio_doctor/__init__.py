@@ -62,7 +62,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigEn
         await account.async_config_entry_first_refresh()
     network = NetworkCoordinator(hass, entry, account)
     talk = TalkPathTests(hass, entry, account)
-    health = HealthMonitor(hass, entry, account, network, talk)
+    health = HealthMonitor(hass, entry, account, network, talk.result_for)
     entry.runtime_data = BlinkAudioDoctorData(
         account=account, network=network, health=health, talk=talk
     )

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 
 from .coordinator import AccountCoordinator
 from .health import HealthMonitor
 from .network import NetworkCoordinator
-
-if TYPE_CHECKING:
-    from .talk_tests import TalkPathTests  # it imports this module's entry type
+from .talk_tests import TalkPathTests
 
 
 @dataclass

@@ -49,9 +49,9 @@ from .texts import format_text, plural_category
 
 if TYPE_CHECKING:
     from .coordinator import AccountCoordinator
+    from .doctor.talk_path import TalkPathResult
     from .network import NetworkCoordinator
     from .network_reading import NetworkReading
-    from .talk_tests import TalkPathTests
 
 STORE_VERSION = 1
 BLINK_POLL = timedelta(minutes=5)
@@ -139,14 +139,14 @@ class HealthMonitor:
         entry: ConfigEntry,
         account: AccountCoordinator,
         network: NetworkCoordinator,
-        talk: TalkPathTests,
+        talk_result: Callable[[str], TalkPathResult | None],
     ) -> None:
         """Prepare; nothing is judged before `async_start`."""
         self.hass = hass
         self.entry = entry
         self.account = account
         self.network = network
-        self.talk = talk
+        self.talk_result = talk_result  # a camera's last talk-path test, by serial
         self.cameras: dict[str, CameraHealth] = {}
         self._trackers: dict[str, HealthTracker] = {}
         self._store: Store[dict[str, Any]] = Store(
@@ -208,7 +208,7 @@ class HealthMonitor:
                 thresholds,
                 now=now,
                 data_taken_at=snapshot.taken_at,
-                talk=self.talk.result_for(serial),
+                talk=self.talk_result(serial),
             )
             before = self._trackers.get(serial, HealthTracker())
             tracker, verdict = advance(before, diagnosis, thresholds.unhealthy_after)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
@@ -32,7 +32,6 @@ from .const import (
 from .doctor.talk_path import TalkOutcome, TalkPathResult, run_talk_path
 from .source import SourceUnavailableError
 from .stored import async_load_mapping, number, text
-from .targets import invalid
 
 if TYPE_CHECKING:
     from .coordinator import AccountCoordinator
@@ -40,8 +39,11 @@ if TYPE_CHECKING:
 
 STORE_VERSION = 1
 _HOUR = timedelta(hours=1)
-# How long the camera may take to join before the test gives up on it (the doctor's default).
+# How long the camera may take to join before the test gives up on it (the doctor's default),
+# and how often Blink is asked meanwhile: once a second keeps the join time right to half a
+# second with at most 30 status requests.
 JOIN_TIMEOUT_S = 30.0
+POLL_INTERVAL_S = 1.0
 
 
 class TalkPathTests:
@@ -127,6 +129,7 @@ class TalkPathTests:
             talk_path.BlinkTalkPathApi(self.hass, blink, target),
             ssl_context=talk_path.media_ssl_context(),
             join_timeout_s=JOIN_TIMEOUT_S,
+            poll_interval_s=POLL_INTERVAL_S,
         )
         LOGGER.debug("Talk-path test of camera …%s: %s", serial[-4:], result.outcome)
         if result.outcome not in (TalkOutcome.REFUSED, TalkOutcome.RATE_LIMITED):
@@ -143,6 +146,15 @@ class TalkPathTests:
                 "starts": [{"at": at, "serial": serial} for at, serial in self._starts],
             }
         )
+
+
+def invalid(key: str, **placeholders: object) -> ServiceValidationError:
+    """A translated refusal that changes nothing."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={name: str(value) for name, value in placeholders.items()},
+    )
 
 
 def _minutes(seconds: float) -> str:
