@@ -23,10 +23,13 @@ _NOT_FOUND: Literal["__not_found__"] = "__not_found__"
 class ControlApi:
     """Runs control actions against a world; `info()` describes the running server."""
 
-    def __init__(self, world: World, info: Callable[[], dict[str, Any]]) -> None:
-        """Control `world`; `info` answers `GET /_sim/info`."""
+    def __init__(
+        self, world: World, info: Callable[[], dict[str, Any]], media_ca: Callable[[], str]
+    ) -> None:
+        """Control `world`; `info` answers `GET /_sim/info`, `media_ca` `GET /_sim/media_ca`."""
         self.world = world
         self._info = info
+        self._media_ca = media_ca
 
     async def handle(self, request: web.Request) -> web.Response:
         """Answer one `/_sim/<action>` request."""
@@ -61,6 +64,7 @@ class ControlApi:
             "is_powered": lambda: world.is_powered(str(args["serial"])),
             "is_online": lambda: world.is_online(str(args["serial"])),
             "info": self._info,
+            "media_ca": self._media_ca,
         }
         if action in reads:
             return reads[action]()
@@ -86,6 +90,16 @@ class ControlApi:
             ),
             "set_poor_connection": lambda: world.set_poor_connection(
                 str(args["serial"]), truthy(args.get("flag", args.get("poor_connection")))
+            ),
+            "set_join_time": lambda: world.set_join_time(
+                str(args["serial"]), float(args["seconds"])
+            ),
+            "set_never_joins": lambda: world.set_never_joins(
+                str(args["serial"]), truthy(args.get("flag", args.get("never_joins")))
+            ),
+            "set_media": lambda: world.set_media(
+                handshake_ms=None if args.get("handshake_ms") is None else args["handshake_ms"],
+                reachable=None if args.get("reachable") is None else truthy(args["reachable"]),
             ),
             "delete_camera": lambda: world.delete_camera(str(args["serial"])),
             "add_camera_back": lambda: {"camera_id": world.add_camera_back(str(args["serial"]))},

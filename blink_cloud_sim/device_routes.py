@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from . import payloads
+from . import liveview, payloads
 from .device_config import device_config
 from .http_util import int_param, json_reply, not_found
 from .model import Family
@@ -100,13 +100,10 @@ class DeviceRoutes(RestRoutes):
 
     async def _liveview(self, request: web.Request, *, family: Family) -> web.Response:
         camera = self._camera(request, family)
-        network = self._network(request)
         account = self._account(request)
-        cmd = self.world.new_command(
-            network.network_id, "lv_relay", camera.serial, ok=self.world.camera_online(camera)
-        )
-        host, tcp_port = self._relay()
-        return json_reply(payloads.liveview(cmd, camera, account, host, tcp_port))
+        cmd = self.world.new_liveview(camera)
+        host, media_port = self._relay()
+        return json_reply(liveview.answer(cmd, camera, account, host, media_port))
 
     async def _h_owl_config(self, request: web.Request) -> web.Response:
         return json_reply(device_config(self.world, self._camera(request, "owl")))

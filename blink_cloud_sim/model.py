@@ -147,6 +147,8 @@ class Camera(_Powered):
     config_body: dict[str, Any] | None = None
     pan_tilt: bool = False
     older_firmware: bool = False
+    join_s: float = 2.0
+    never_joins: bool = False
 
 
 @dataclass
@@ -159,3 +161,8 @@ class Command:
     serial: str | None
     ok: bool
     done: bool = False
+    # When it was sent (world clock and wall clock) and, for a live view, how the camera joins.
+    created: float = 0.0
+    created_wall: dt.datetime | None = None
+    join_s: float = 0.0
+    never_joins: bool = False

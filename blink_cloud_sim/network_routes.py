@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import local_storage, payloads
+from . import liveview, local_storage, payloads
 from .homescreen import homescreen
 from .http_util import int_param, json_reply, not_found
 from .model import Network, SyncModule
@@ -101,7 +101,10 @@ class NetworkRoutes(RestRoutes):
 
     async def _h_command_status(self, request: web.Request) -> web.Response:
         _, command_id = self._command(request)
-        return json_reply(payloads.command_status(self.world.commands[command_id]))
+        cmd = self.world.commands[command_id]
+        if cmd.kind == liveview.LIVEVIEW_COMMAND:
+            return json_reply(liveview.command_status(cmd, self.world.now()))
+        return json_reply(payloads.command_status(cmd))
 
     async def _h_command_done(self, request: web.Request) -> web.Response:
         _, command_id = self._command(request)

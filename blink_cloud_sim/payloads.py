@@ -266,29 +266,3 @@ def command_status(cmd: Command) -> dict[str, Any]:
         ],
         "media_id": None,
     }
-
-
-def liveview(
-    cmd: Command, camera: Camera, account: Account, host: str, port: int
-) -> dict[str, Any]:
-    """Return the liveview answer; `server` points at the simulator's plain TCP listener."""
-    connection = f"{camera.camera_id:x}{cmd.command_id:x}"[:16]
-    return {
-        "command_id": cmd.command_id,
-        "join_available": True,
-        "join_state": "available",
-        "server": (
-            f"immis://{host}:{port}/{connection}__IMDS_{camera.serial}"
-            f"?client_id={account.client_id}"
-        ),
-        "duration": 300,
-        "extended_duration": 5400,
-        "continue_interval": 300,
-        "continue_warning": 0,
-        "polling_interval": 15,
-        "submit_logs": True,
-        "new_command": True,
-        "media_id": None,
-        "options": {"poor_connection": camera.poor_connection},
-        "liveview_token": f"sim-{cmd.command_id}",
-    }

@@ -1,7 +1,8 @@
 """Scenarios: the YAML files a world is built from, and the checks on their values.
 
 A scenario is a mapping with `accounts`, `networks`, `sync_modules`, `cameras` and optional
-`faults`, `expires_in`, `require_cookies`, `tcp_close_delay` and `line` (see `scenarios/*.yaml`).
+`faults`, `expires_in`, `require_cookies`, `tcp_close_delay`, `line` and `media` (see
+`scenarios/*.yaml` and the README).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import yaml
 
 from .device_config import CONFIG_WIFI_FIELDS, DEFAULT_CONFIG_WIFI
+from .media import MediaSettings
 from .model import (
     TYPE_FAMILY,
     Account,
@@ -174,11 +176,44 @@ def _camera_from_spec(c: dict[str, Any]) -> Camera:
         config_body=config_body(c.get("config_body"), c["serial"]),
         pan_tilt=bool(c.get("pan_tilt", False)),
         older_firmware=bool(c.get("older_firmware", False)),
+        join_s=join_time(c.get("join_s", 2.0), c["serial"]),
+        never_joins=bool(c.get("never_joins", False)),
     )
 
 
 def _opt_int(value: Any) -> int | None:
     return None if value is None else int(value)
+
+
+def join_time(value: Any, serial: Any) -> float:
+    """Check a camera's live-view join time (seconds, 0 or more)."""
+    seconds = float(value)
+    if not 0 <= seconds < float("inf"):
+        msg = f"{serial}: join_s must be 0 or more seconds, not {value!r}"
+        raise SimError(msg)
+    return seconds
+
+
+def media(spec: Any) -> MediaSettings:
+    """Read the `media` block: `handshake_ms` (0 or more, default 20) and `reachable`."""
+    if spec is None:
+        return MediaSettings()
+    if not isinstance(spec, dict):
+        msg = "media must be a mapping (handshake_ms, reachable)"
+        raise SimError(msg)
+    unknown = set(spec) - {"handshake_ms", "reachable"}
+    if unknown:
+        msg = f"media: unknown keys {sorted(unknown)}"
+        raise SimError(msg)
+    handshake_ms = float(spec.get("handshake_ms", MediaSettings.handshake_ms))
+    if not 0 <= handshake_ms < float("inf"):
+        msg = f"media.handshake_ms must be 0 or more, not {spec['handshake_ms']!r}"
+        raise SimError(msg)
+    reachable = spec.get("reachable", True)
+    if not isinstance(reachable, bool):
+        msg = f"media.reachable must be true or false, not {reachable!r}"
+        raise SimError(msg)
+    return MediaSettings(handshake_ms=handshake_ms, reachable=reachable)
 
 
 def two_factor(value: Any) -> TwoFactor:

@@ -5,7 +5,8 @@ both redirected to it by the harness. The handlers live by concern: `oauth_route
 `network_routes.py` and `device_routes.py` (REST), `probes.py` (probe endpoints) and
 `control_api.py` (`/_sim/...`); this module routes requests to them, applies injected faults,
 checks bearer tokens and logs every request. A second, plain TCP listener accepts connections
-and closes them (connect-time probes; also the `immis://` liveview relay address).
+and closes them (connect-time probes). A third, TLS listener is the live-view media server that
+liveview answers point at (`media.py`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
@@ -21,6 +23,7 @@ from .control_api import ControlApi
 from .device_routes import DeviceRoutes
 from .endpoints import ENDPOINT_NAMES, ENDPOINTS, Endpoint
 from .http_util import error_reply, json_reply
+from .media import MediaListener
 from .network_routes import NetworkRoutes
 from .oauth_routes import OAuthRoutes
 from .probes import MAX_DOWNLOAD_BYTES, ProbeRoutes
@@ -28,6 +31,8 @@ from .request_log import RequestLogEntry
 from .world import World
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .faults import Fault
     from .http_util import Handler, Routes
     from .model import Account
@@ -47,11 +52,12 @@ class SimServer:
         self.host = "127.0.0.1"
         self.port = 0
         self.tcp_port = 0
+        self._media: MediaListener | None = None
         self._runner: web.AppRunner | None = None
         self._tcp_server: asyncio.Server | None = None
         self._stopping = asyncio.Event()
         self._endpoint_by_resource: dict[str, Endpoint] = {}
-        self._control = ControlApi(self.world, self._info)
+        self._control = ControlApi(self.world, self._info, self._media_ca)
         self._routes: tuple[Routes, ...] = (
             OAuthRoutes(self.world),
             NetworkRoutes(self.world, self._relay),
@@ -64,6 +70,29 @@ class SimServer:
         """Base URL, e.g. `http://127.0.0.1:PORT` (no trailing slash)."""
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def media_port(self) -> int:
+        """Port of the TLS media listener (0 before start)."""
+        return self._media.port if self._media is not None else 0
+
+    @property
+    def media_ca_file(self) -> Path:
+        """PEM file of the CA that issued the media listener's certificate (a temporary file)."""
+        return self._running_media().certificate.ca_file
+
+    def media_client_context(self) -> ssl.SSLContext:
+        """Return a default, verifying client context that trusts the media listener."""
+        return self._running_media().certificate.client_context()
+
+    def _running_media(self) -> MediaListener:
+        if self._media is None:
+            msg = "the media listener exists only while the server runs"
+            raise RuntimeError(msg)
+        return self._media
+
+    def _media_ca(self) -> str:
+        return self._running_media().certificate.ca_pem
+
     async def __aenter__(self) -> Self:
         """Start on 127.0.0.1 with free ports."""
         await self.start()
@@ -73,8 +102,10 @@ class SimServer:
         """Stop."""
         await self.stop()
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0, tcp_port: int = 0) -> None:
-        """Start serving HTTP on host:port and the plain TCP listener on tcp_port (0: free)."""
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, tcp_port: int = 0, media_port: int = 0
+    ) -> None:
+        """Start HTTP on host:port, the TCP listener and the TLS media listener (0: free port)."""
         self.host = host
         self._stopping = asyncio.Event()
         app = self.make_app()
@@ -90,10 +121,17 @@ class SimServer:
         await web.SockSite(self._runner, sock).start()
         self._tcp_server = await asyncio.start_server(self._tcp_client, host, tcp_port)
         self.tcp_port = int(self._tcp_server.sockets[0].getsockname()[1])
+        self._media = MediaListener(host, lambda: self.world.media)
+        await self._media.start(media_port)
+        self.world.media_changed.append(self._media.apply)
 
     async def stop(self) -> None:
-        """Stop both listeners; hanging (time-out fault) requests are released first."""
+        """Stop every listener; hanging (time-out fault) requests are released first."""
         self._stopping.set()
+        if self._media is not None:
+            self.world.media_changed.remove(self._media.apply)
+            await self._media.stop()
+            self._media = None
         if self._tcp_server is not None:
             self._tcp_server.close()
             self._tcp_server.close_clients()
@@ -136,10 +174,15 @@ class SimServer:
         raise LookupError(msg)
 
     def _relay(self) -> tuple[str, int]:
-        return self.host, self.tcp_port
+        return self.host, self.media_port
 
     def _info(self) -> dict[str, Any]:
-        return {"url": self.url, "port": self.port, "tcp_port": self.tcp_port}
+        return {
+            "url": self.url,
+            "port": self.port,
+            "tcp_port": self.tcp_port,
+            "media_port": self.media_port,
+        }
 
     @staticmethod
     def _resource_key(method: str, route: web.AbstractRoute) -> str:

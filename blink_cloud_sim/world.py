@@ -19,6 +19,8 @@ from .auth_state import DEFAULT_EXPIRES_IN, AccessToken, AuthState, RefreshToken
 from .faults import Fault, FaultInjection
 from .inventory import Inventory
 from .line import Line
+from .liveview import LIVEVIEW_COMMAND
+from .media import MediaSettings
 from .model import (
     Account,
     Camera,
@@ -89,6 +91,9 @@ class World(Inventory, AuthState, FaultInjection, RequestLog):
         self.require_cookies = False
         self.tcp_close_delay = 0.0
         self.line = Line()
+        self.media = MediaSettings()
+        # Called after set_media (the server's media listener follows reachability at once).
+        self.media_changed: list[Callable[[], None]] = []
         self._build()
 
     # ----------------------------------------------------------------------------- loading
@@ -109,6 +114,7 @@ class World(Inventory, AuthState, FaultInjection, RequestLog):
         self.require_cookies = bool(data.get("require_cookies", False))
         self.tcp_close_delay = float(data.get("tcp_close_delay", 0.0))
         self.line = Line.from_spec(data.get("line"))
+        self.media = scenario.media(data.get("media"))
         self.accounts = scenario.accounts(data)
         self.networks = scenario.networks(data, self.accounts[0].account_id)
         self.sync_modules, self.cameras = scenario.devices(data, self.networks)
@@ -232,6 +238,27 @@ class World(Inventory, AuthState, FaultInjection, RequestLog):
         """Set the camera's liveview `options.poor_connection` flag."""
         self.camera(serial).poor_connection = bool(flag)
 
+    def set_join_time(self, serial: str, seconds: float) -> None:
+        """Set how long the camera takes to join a live view (world seconds, from the request)."""
+        self.camera(serial).join_s = scenario.join_time(seconds, serial)
+
+    def set_never_joins(self, serial: str, flag: bool) -> None:  # noqa: FBT001
+        """Make the camera never join a live view (the command fails after the join time-out)."""
+        self.camera(serial).never_joins = bool(flag)
+
+    def set_media(
+        self, *, handshake_ms: float | None = None, reachable: bool | None = None
+    ) -> None:
+        """Change the media server's handshake delay (ms) or make it (un)reachable; None keeps."""
+        self.media = scenario.media(
+            {
+                "handshake_ms": self.media.handshake_ms if handshake_ms is None else handshake_ms,
+                "reachable": self.media.reachable if reachable is None else reachable,
+            }
+        )
+        for listener in self.media_changed:
+            listener()
+
     def delete_camera(self, serial: str) -> None:
         """Delete a camera from its account (as in the Blink app)."""
         camera = self.camera(serial)
@@ -261,6 +288,8 @@ class World(Inventory, AuthState, FaultInjection, RequestLog):
         self.faults.clear()
         self.commands.clear()
         self._build()
+        for listener in self.media_changed:
+            listener()
 
     def advance(self, seconds: float) -> float:
         """Advance a `ManualClock`; fails for a real clock."""
@@ -301,11 +330,14 @@ class World(Inventory, AuthState, FaultInjection, RequestLog):
                     "lfr_bars": c.lfr_bars,
                     "lfr_dbm": c.lfr_dbm,
                     "poor_connection": c.poor_connection,
+                    "join_s": c.join_s,
+                    "never_joins": c.never_joins,
                     "power_source": c.power_source,
                 }
                 for c in self.cameras.values()
             ],
             "deleted_cameras": sorted(self.deleted_cameras),
+            "media": {"handshake_ms": self.media.handshake_ms, "reachable": self.media.reachable},
             "faults": [f.as_dict() for f in self.faults],
         }
 
@@ -329,6 +361,17 @@ class World(Inventory, AuthState, FaultInjection, RequestLog):
         )
         self._next_command_id += 1
         self.commands[command.command_id] = command
+        return command
+
+    def new_liveview(self, camera: Camera) -> Command:
+        """Record a live-view request: the camera joins after its `join_s` (world clock)."""
+        command = self.new_command(
+            camera.network_id, LIVEVIEW_COMMAND, camera.serial, ok=self.camera_online(camera)
+        )
+        command.created = self.now()
+        command.created_wall = self.wall_clock()
+        command.join_s = camera.join_s
+        command.never_joins = camera.never_joins
         return command
 
 

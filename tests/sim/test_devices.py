@@ -268,7 +268,7 @@ async def test_liveview_reports_poor_connection(
             blink, camera.network_id, camera.camera_id, camera_type=camera.camera_type
         )
         assert response["options"] == {"poor_connection": expected}
-        assert response["server"].startswith(f"immis://127.0.0.1:{blink_sim.tcp_port}/")
+        assert response["server"].startswith(f"immis://127.0.0.1:{blink_sim.media_port}/")
         assert f"__IMDS_{camera.serial}?client_id=2000001" in response["server"]
         assert isinstance(response["command_id"], int)
         status = await api.request_command_status(blink, camera.network_id, response["command_id"])
