@@ -1,0 +1,327 @@
+"""The talk-path test against the simulator, in both modes: figures, findings, limits, costs.
+
+blinkpy and our integration talk to the simulator over real HTTP; the media server is the
+simulator's TLS listener, trusted through `talk_path.media_ssl_context` (the one thing patched,
+the way the harness redirects blinkpy). The tests without a frozen clock run in real time (the
+simulator's world clock is the monotonic clock), so joins and handshakes take their real time.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+
+from blink_cloud_sim.server import SimServer
+from custom_components.blink_audio_doctor import talk_path, talk_tests
+from custom_components.blink_audio_doctor.const import CONF_BLINK_ENTRY_ID, DOMAIN
+from custom_components.blink_audio_doctor.health import issue_id
+
+from .power_helpers import DRIVEWAY, FRONT_DOOR, GARDEN, HALLWAY, our_entity, settle, tick
+from .test_entities import next_poll
+from .test_health import healthy_start
+from .test_network import reconfigure_options
+
+LIVEVIEWS = ("camera_liveview", "owl_liveview", "doorbell_liveview")
+
+
+# The world clock is Home Assistant's: real time, or the frozen clock where a test freezes it.
+SIM_FOLLOWS_HASS_CLOCK = True
+
+
+@pytest.fixture(autouse=True)
+def trust_the_media_server(blink_sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our client trusts the simulator's media certificate (verification stays on)."""
+    monkeypatch.setattr(talk_path, "media_ssl_context", blink_sim.media_client_context)
+
+
+@pytest.fixture(autouse=True)
+def short_join_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A camera that never joins is given up on after 4 s instead of 30 s (test time)."""
+    monkeypatch.setattr(talk_tests, "JOIN_TIMEOUT_S", 4.0)
+
+
+def camera_target(hass: HomeAssistant, serial: str) -> dict[str, Any]:
+    entity_id = our_entity(hass, "binary_sensor", serial, "two_way_audio")
+    assert entity_id is not None
+    return {"entity_id": entity_id}
+
+
+async def run_test(hass: HomeAssistant, serial: str) -> dict[str, Any]:
+    """Run the action on one camera and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "test_talk_path",
+        target=camera_target(hass, serial),
+        blocking=True,
+        return_response=True,
+    )
+    assert isinstance(response, dict)
+    return response
+
+
+def liveviews(sim: SimServer) -> int:
+    counts = sim.world.endpoint_counts()
+    return sum(counts.get(name, 0) for name in LIVEVIEWS)
+
+
+def cause(hass: HomeAssistant, entry: ConfigEntry, serial: str) -> str:
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id(entry.entry_id, serial))
+    assert issue is not None, "no repair issue"
+    assert issue.translation_placeholders is not None
+    return issue.translation_placeholders["cause"]
+
+
+async def unhealthy_after_one(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """One failing evaluation is enough (the talk-path test counts as one)."""
+    await reconfigure_options(hass, entry, unhealthy_after=1)
+    await healthy_start(hass, entry)
+
+
+# --- figures and findings, in real time ---------------------------------------------------
+
+
+async def test_a_healthy_camera_is_ok_with_its_figures(
+    hass: HomeAssistant, blink_sim: SimServer, any_entry: ConfigEntry
+) -> None:
+    await healthy_start(hass, any_entry)
+    blink_sim.world.set_join_time(HALLWAY, 1.5)
+    blink_sim.world.set_media(handshake_ms=40)
+    tokens_before = blink_sim.world.endpoint_counts().get("oauth_token", 0)
+
+    response = await run_test(hass, HALLWAY)
+
+    assert response["outcome"] == "ok"
+    assert response["name"] == "Hallway"
+    assert 0 < response["accepted_s"] < 2
+    assert response["camera_joined_s"] == pytest.approx(1.5, abs=0.6)
+    assert response["poor_connection"] is False
+    assert response["media_server"] == "127.0.0.1"  # the host only
+    assert 38 <= response["media_rtt_ms"] < 140
+    assert response["media_rtt_spread_ms"] >= 0
+    assert response["media_tls_verified"] is True
+    assert response["verdict"] == {"before": "healthy", "after": "healthy"}
+    assert response["diagnosis"] == {"before": "ok", "after": "ok"}
+    counts = blink_sim.world.endpoint_counts()
+    assert counts["owl_liveview"] == 1
+    assert counts["command_done"] == 1  # the live view was ended, as the app does
+    assert 1 <= counts["command_status"] <= 4  # about one a second until the camera joined
+    assert counts.get("oauth_token", 0) == tokens_before  # no token was renewed
+
+
+async def test_a_poor_connection_is_a_finding_that_survives_a_restart(
+    hass: HomeAssistant, blink_sim: SimServer, any_entry: ConfigEntry
+) -> None:
+    await unhealthy_after_one(hass, any_entry)
+    blink_sim.world.set_join_time(DRIVEWAY, 0.5)
+    blink_sim.world.set_poor_connection(DRIVEWAY, flag=True)
+
+    response = await run_test(hass, DRIVEWAY)
+
+    assert response["outcome"] == "ok"
+    assert response["poor_connection"] is True
+    assert response["verdict"] == {"before": "healthy", "after": "unhealthy"}
+    assert response["diagnosis"] == {"before": "ok", "after": "poor_connection"}
+    finding = response["findings"][0]
+    assert (finding["code"], finding["fix"]) == ("poor_connection", "obstructions")
+    await settle(hass)
+    assert cause(hass, any_entry, DRIVEWAY) == (
+        "Blink reported a poor connection when live view started."
+    )
+
+    # Stored: after a reload the result still counts, and nothing was asked of Blink again.
+    await hass.config_entries.async_reload(any_entry.entry_id)
+    await settle(hass)
+    assert hass.states.get(our_entity(hass, "sensor", DRIVEWAY, "diagnosis") or "").state == (
+        "poor_connection"
+    )
+    assert blink_sim.world.endpoint_counts()["owl_liveview"] == 1
+
+
+async def test_a_camera_that_never_joins_is_slow_to_join(
+    hass: HomeAssistant, blink_sim: SimServer, any_entry: ConfigEntry
+) -> None:
+    await unhealthy_after_one(hass, any_entry)
+    blink_sim.world.set_never_joins(HALLWAY, flag=True)
+
+    response = await run_test(hass, HALLWAY)
+
+    assert response["outcome"] == "camera_not_joined"
+    assert response["camera_joined_s"] is None
+    assert response["media_rtt_ms"] is not None  # the media server was measured all the same
+    assert response["diagnosis"]["after"] == "camera_slow_to_join"
+    assert response["verdict"]["after"] == "unhealthy"
+    await settle(hass)
+    assert cause(hass, any_entry, HALLWAY) == (
+        "The camera did not join a live view at all (it should within 10.0 s)."
+    )
+    assert blink_sim.world.endpoint_counts()["command_done"] == 1
+
+
+async def test_an_unreachable_media_server_is_a_finding(
+    hass: HomeAssistant, blink_sim: SimServer, any_entry: ConfigEntry
+) -> None:
+    await unhealthy_after_one(hass, any_entry)
+    blink_sim.world.set_join_time(HALLWAY, 0.5)
+    blink_sim.world.set_media(reachable=False)
+
+    response = await run_test(hass, HALLWAY)
+
+    assert response["outcome"] == "server_unreachable"
+    assert response["media_rtt_ms"] is None
+    assert response["diagnosis"]["after"] == "media_server_unreachable"
+    finding = response["findings"][0]
+    assert (finding["measured"], finding["fix"]) == ("127.0.0.1", "internet_speed")
+    await settle(hass)
+    assert cause(hass, any_entry, HALLWAY) == (
+        "Blink's media server 127.0.0.1, which live view and Talk go through, could not be reached."
+    )
+
+
+async def test_a_slow_media_server_is_a_high_round_trip(
+    hass: HomeAssistant, blink_sim: SimServer, own_entry: ConfigEntry
+) -> None:
+    await unhealthy_after_one(hass, own_entry)
+    blink_sim.world.set_join_time(HALLWAY, 0.5)
+    blink_sim.world.set_media(handshake_ms=200)
+
+    response = await run_test(hass, HALLWAY)
+
+    assert response["outcome"] == "ok"
+    assert response["media_rtt_ms"] >= 200
+    assert response["diagnosis"]["after"] == "media_rtt_high"
+
+
+async def test_linked_mode_never_renews_the_token_or_reloads_the_blink_entry(
+    hass: HomeAssistant, blink_sim: SimServer, linked_entry: ConfigEntry
+) -> None:
+    blink_entry = hass.config_entries.async_get_entry(linked_entry.data[CONF_BLINK_ENTRY_ID])
+    assert blink_entry is not None
+    blink = blink_entry.runtime_data.api
+    token = blink.auth.token
+    blink_sim.world.set_join_time(HALLWAY, 0.5)
+    # Blink refuses the token: the test is "refused", and the token stays as it was.
+    blink_sim.world.inject_fault("owl_liveview", status=401, count=1)
+    tokens_before = blink_sim.world.endpoint_counts().get("oauth_token", 0)
+
+    refused = await run_test(hass, HALLWAY)
+
+    assert refused["outcome"] == "refused"
+    assert refused["accepted_s"] is None
+    assert blink_entry.state is ConfigEntryState.LOADED
+    assert blink_entry.runtime_data.api is blink  # not reloaded
+    assert blink.auth.token == token
+    assert blink_sim.world.endpoint_counts().get("oauth_token", 0) == tokens_before
+    assert blink_sim.world.endpoint_counts().get("command_done", 0) == 0  # nothing to end
+    # Nothing was measured, so nothing changed (and the result is not kept).
+    assert refused["diagnosis"]["after"] == refused["diagnosis"]["before"]
+    assert linked_entry.runtime_data.talk.result_for(HALLWAY) is None
+
+
+async def test_a_sync_module_or_no_camera_is_refused(
+    hass: HomeAssistant, blink_sim: SimServer, own_entry: ConfigEntry
+) -> None:
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(DOMAIN, "test_talk_path", {}, blocking=True)
+    assert raised.value.translation_key == "no_camera_target"
+    module = our_entity(hass, "binary_sensor", "G8T10000SM000001", "online")
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "test_talk_path", target={"entity_id": module}, blocking=True
+        )
+    assert raised.value.translation_key == "talk_path_not_a_camera"
+    assert liveviews(blink_sim) == 0
+
+
+# --- limits and costs, on the frozen clock ----------------------------------------------------
+
+
+async def run_ticking(hass: HomeAssistant, freezer: FrozenDateTimeFactory, call: Any) -> Any:
+    """Run a call that waits on time, letting simulated time pass a second at a time."""
+    task = hass.async_create_task(call)
+    for _ in range(60):
+        await settle(hass)
+        if task.done():
+            break
+        await tick(hass, freezer, 1)
+    return task.result()
+
+
+async def test_at_most_once_per_ten_minutes_per_camera(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    any_entry: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    blink_sim.world.set_media(handshake_ms=0)
+    await run_ticking(hass, freezer, run_test(hass, HALLWAY))
+    assert liveviews(blink_sim) == 1
+    freezer.tick(timedelta(minutes=9))
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await run_test(hass, HALLWAY)
+    assert raised.value.translation_key == "talk_path_cooldown"
+    assert "about 1 minutes" in str(raised.value) or "about 1 minute" in str(raised.value)
+    # The button goes through the same limit, and a reload does not reset it.
+    await hass.config_entries.async_reload(any_entry.entry_id)
+    await settle(hass)
+    button = our_entity(hass, "button", HALLWAY, "test_talk_path")
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call("button", "press", {"entity_id": button}, blocking=True)
+    assert liveviews(blink_sim) == 1  # nothing more was asked of Blink
+
+    freezer.tick(timedelta(minutes=1, seconds=30))
+    await run_ticking(
+        hass,
+        freezer,
+        hass.services.async_call("button", "press", {"entity_id": button}, blocking=True),
+    )
+    assert liveviews(blink_sim) == 2
+
+
+async def test_at_most_six_an_hour_per_account(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    own_entry: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    blink_sim.world.set_media(handshake_ms=0)
+    for serial in (GARDEN, HALLWAY, FRONT_DOOR, DRIVEWAY):
+        await run_ticking(hass, freezer, run_test(hass, serial))
+    freezer.tick(timedelta(minutes=10))
+    for serial in (GARDEN, HALLWAY):
+        await run_ticking(hass, freezer, run_test(hass, serial))
+    assert liveviews(blink_sim) == 6
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await run_test(hass, FRONT_DOOR)  # its own ten minutes have passed
+    assert raised.value.translation_key == "talk_path_rate_limited"
+    assert "6 talk-path tests an hour" in str(raised.value)
+    assert liveviews(blink_sim) == 6
+
+    freezer.tick(timedelta(minutes=50))  # an hour after the first test
+    await run_ticking(hass, freezer, run_test(hass, FRONT_DOOR))
+    assert liveviews(blink_sim) == 7
+
+
+async def test_no_camera_is_tested_unless_asked(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    any_entry: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await healthy_start(hass, any_entry)
+    for _ in range(30):  # two and a half hours of polling
+        await next_poll(hass, freezer)
+    await hass.config_entries.async_reload(any_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    counts = blink_sim.world.endpoint_counts()
+    assert liveviews(blink_sim) == 0, counts  # the battery cameras were never woken
+    assert counts.get("command_status", 0) == 0
