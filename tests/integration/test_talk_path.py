@@ -13,10 +13,14 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowManager, FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.translation import async_get_translations
+from homeassistant.setup import async_setup_component
 
 from blink_cloud_sim.server import SimServer
 from custom_components.blink_audio_doctor import talk_path, talk_tests
@@ -25,7 +29,7 @@ from custom_components.blink_audio_doctor.health import issue_id
 
 from .power_helpers import DRIVEWAY, FRONT_DOOR, GARDEN, HALLWAY, our_entity, settle, tick
 from .test_entities import next_poll
-from .test_health import healthy_start
+from .test_health import diagnosis, healthy_start
 from .test_network import reconfigure_options
 
 LIVEVIEWS = ("camera_liveview", "owl_liveview", "doorbell_liveview")
@@ -138,9 +142,7 @@ async def test_a_poor_connection_is_a_finding_that_survives_a_restart(
     # Stored: after a reload the result still counts, and nothing was asked of Blink again.
     await hass.config_entries.async_reload(any_entry.entry_id)
     await settle(hass)
-    assert hass.states.get(our_entity(hass, "sensor", DRIVEWAY, "diagnosis") or "").state == (
-        "poor_connection"
-    )
+    assert diagnosis(hass, DRIVEWAY) == "poor_connection"
     assert blink_sim.world.endpoint_counts()["owl_liveview"] == 1
 
 
@@ -325,3 +327,106 @@ async def test_no_camera_is_tested_unless_asked(
     counts = blink_sim.world.endpoint_counts()
     assert liveviews(blink_sim) == 0, counts  # the battery cameras were never woken
     assert counts.get("command_status", 0) == 0
+
+
+# --- the repair flow ----------------------------------------------------------------------
+
+
+async def open_fix_flow(
+    hass: HomeAssistant, entry: ConfigEntry, serial: str
+) -> tuple[FlowManager[Any, Any], dict[str, Any]]:
+    """Open the fix flow of a camera's "two-way audio likely broken" issue; its menu."""
+    assert await async_setup_component(hass, "repairs", {})
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    menu = await manager.async_init(DOMAIN, data={"issue_id": issue_id(entry.entry_id, serial)})
+    assert menu["type"] is FlowResultType.MENU
+    return manager, menu
+
+
+async def talk_test_in_flow(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    manager: FlowManager[Any, Any],
+    flow_id: str,
+) -> dict[str, Any]:
+    """Start the talk-path step's test, let it run behind its progress step, fetch the result."""
+    form = await manager.async_configure(flow_id, {"next_step_id": "test_talk_path"})
+    assert form["type"] is FlowResultType.FORM
+    assert "wakes the camera" in (await flow_text(hass, "step.test_talk_path.description"))
+    progress = await manager.async_configure(flow_id, {"run_talk_path_now": True})
+    assert progress["type"] is FlowResultType.SHOW_PROGRESS
+    assert progress["progress_action"] == "talk_path_testing"
+    for _ in range(60):
+        if manager.async_get(flow_id)["step_id"] != "talk_path_testing":
+            break
+        await tick(hass, freezer, 1)
+    result: dict[str, Any] = await manager.async_configure(flow_id)
+    return result
+
+
+async def flow_text(hass: HomeAssistant, key: str) -> str:
+    strings = await async_get_translations(hass, "en", "issues", [DOMAIN])
+    return strings[f"component.{DOMAIN}.issues.camera_unhealthy.fix_flow.{key}"]
+
+
+async def test_the_repair_offers_the_test_first_for_a_mini_and_shows_its_result(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    any_entry: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await unhealthy_after_one(hass, any_entry)
+    blink_sim.world.set_media(handshake_ms=0)
+    blink_sim.world.set_never_joins(HALLWAY, flag=True)
+    await run_ticking(hass, freezer, run_test(hass, HALLWAY))
+    await settle(hass)
+
+    # Blink reports no Wi-Fi for this Mini: the live view is the best measure, offered first.
+    manager, menu = await open_fix_flow(hass, any_entry, HALLWAY)
+    assert menu["menu_options"][0] == "test_talk_path"
+    assert "did not join a live view" in menu["description_placeholders"]["findings"]
+    freezer.tick(timedelta(minutes=10))  # the camera's own limit
+
+    done = await talk_test_in_flow(hass, freezer, manager, menu["flow_id"])
+    assert (done["type"], done["step_id"]) == (FlowResultType.MENU, "talk_path_done")
+    figures = done["description_placeholders"]["figures"]
+    assert "The camera did not join the live view." in figures
+    assert "Blink's media server 127.0.0.1 set up a secure connection in" in figures
+    assert "did not join a live view" in done["description_placeholders"]["findings"]
+    assert liveviews(blink_sim) == 2
+
+    # Fixed: the next test ends the repair with the figures.
+    blink_sim.world.set_never_joins(HALLWAY, flag=False)
+    blink_sim.world.set_join_time(HALLWAY, 2)
+    freezer.tick(timedelta(minutes=10))
+    await manager.async_configure(done["flow_id"], {"next_step_id": "init"})
+    healthy = await talk_test_in_flow(hass, freezer, manager, done["flow_id"])
+    assert healthy["type"] is FlowResultType.CREATE_ENTRY
+    assert healthy["description"] == "talk_path_healthy"
+    assert "The camera joined after" in healthy["description_placeholders"]["figures"]
+    await settle(hass)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id(any_entry.entry_id, HALLWAY)) is None
+
+
+async def test_with_the_signal_known_the_test_follows_the_measured_fixes(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    own_entry: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await unhealthy_after_one(hass, own_entry)
+    blink_sim.world.set_media(handshake_ms=0)
+    blink_sim.world.set_never_joins(GARDEN, flag=True)
+    await run_ticking(hass, freezer, run_test(hass, GARDEN))
+    await settle(hass)
+
+    manager, menu = await open_fix_flow(hass, own_entry, GARDEN)
+    assert menu["menu_options"][:2] == ["obstructions", "test_talk_path"]
+
+    # Within the camera's ten minutes the step says why it cannot run, and runs nothing.
+    await manager.async_configure(menu["flow_id"], {"next_step_id": "test_talk_path"})
+    refused = await manager.async_configure(menu["flow_id"], {"run_talk_path_now": True})
+    assert refused["errors"] == {"base": "action_failed"}
+    assert "minutes" in refused["description_placeholders"]["result"]
+    assert liveviews(blink_sim) == 1
