@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.repairs import repairs_flow_manager
+from homeassistant.components.repairs import RepairsFlowManager, repairs_flow_manager
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowManager, FlowResultType
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.translation import async_get_translations
@@ -334,20 +334,20 @@ async def test_no_camera_is_tested_unless_asked(
 
 async def open_fix_flow(
     hass: HomeAssistant, entry: ConfigEntry, serial: str
-) -> tuple[FlowManager[Any, Any], dict[str, Any]]:
+) -> tuple[RepairsFlowManager, dict[str, Any]]:
     """Open the fix flow of a camera's "two-way audio likely broken" issue; its menu."""
     assert await async_setup_component(hass, "repairs", {})
     manager = repairs_flow_manager(hass)
     assert manager is not None
     menu = await manager.async_init(DOMAIN, data={"issue_id": issue_id(entry.entry_id, serial)})
     assert menu["type"] is FlowResultType.MENU
-    return manager, menu
+    return manager, dict(menu)
 
 
 async def talk_test_in_flow(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    manager: FlowManager[Any, Any],
+    manager: RepairsFlowManager,
     flow_id: str,
 ) -> dict[str, Any]:
     """Start the talk-path step's test, let it run behind its progress step, fetch the result."""
@@ -361,8 +361,7 @@ async def talk_test_in_flow(
         if manager.async_get(flow_id)["step_id"] != "talk_path_testing":
             break
         await tick(hass, freezer, 1)
-    result: dict[str, Any] = await manager.async_configure(flow_id)
-    return result
+    return dict(await manager.async_configure(flow_id))
 
 
 async def flow_text(hass: HomeAssistant, key: str) -> str:
@@ -426,7 +425,7 @@ async def test_with_the_signal_known_the_test_follows_the_measured_fixes(
 
     # Within the camera's ten minutes the step says why it cannot run, and runs nothing.
     await manager.async_configure(menu["flow_id"], {"next_step_id": "test_talk_path"})
-    refused = await manager.async_configure(menu["flow_id"], {"run_talk_path_now": True})
+    refused: Any = await manager.async_configure(menu["flow_id"], {"run_talk_path_now": True})
     assert refused["errors"] == {"base": "action_failed"}
     assert "minutes" in refused["description_placeholders"]["result"]
     assert liveviews(blink_sim) == 1
