@@ -156,6 +156,7 @@ class _Connection(asyncio.Protocol):
 
     async def _handshake(self, transport: asyncio.Transport) -> None:
         loop = asyncio.get_running_loop()
+        tls: asyncio.Transport | None = None
         try:
             await asyncio.sleep(self._listener.settings().handshake_ms / 1000.0)
             tls = await loop.start_tls(
@@ -165,19 +166,12 @@ class _Connection(asyncio.Protocol):
                 server_side=True,
                 ssl_handshake_timeout=_HANDSHAKE_LIMIT_S,
             )
-        except OSError, ConnectionError, TimeoutError:
-            # The client gave up or refused the certificate.
-            transport.abort()
-            return
-        if tls is None:  # pragma: no cover - start_tls returns a transport on success
-            transport.abort()
-            return
-        self._listener.track(tls, open_=True)
-        try:
             await asyncio.shield(self.closed)
+        except OSError, TimeoutError:
+            pass  # the client gave up or refused the certificate
         finally:
-            tls.abort()
-            self._listener.track(tls, open_=False)
+            # Also on stop (task cancelled): the listener's server waits for every connection.
+            (tls or transport).abort()
 
     def data_received(self, data: bytes) -> None:
         """Discard whatever the client sends."""
@@ -204,7 +198,6 @@ class MediaListener:
         self._server: asyncio.Server | None = None
         self._pending: socket.socket | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._transports: set[asyncio.Transport] = set()
 
     async def start(self, port: int = 0) -> None:
         """Bind (a free port when 0) and listen unless the settings say unreachable."""
@@ -242,9 +235,8 @@ class MediaListener:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        for transport in list(self._transports):
-            transport.abort()
         if server is not None:
+            server.abort_clients()
             await server.wait_closed()
         self.certificate.remove()
 
@@ -253,13 +245,6 @@ class MediaListener:
         task = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    def track(self, transport: asyncio.Transport, *, open_: bool) -> None:
-        """Remember an open TLS connection (aborted on stop) or forget a closed one."""
-        if open_:
-            self._transports.add(transport)
-        else:
-            self._transports.discard(transport)
 
     def _bind(self, port: int) -> socket.socket:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

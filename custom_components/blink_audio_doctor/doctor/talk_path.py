@@ -50,15 +50,14 @@ from enum import StrEnum
 from typing import Any, Final, Literal, Protocol
 from urllib.parse import urlsplit
 
+from .media_path import measure_media
+
 RATE_LIMITED_STATUS: Final = 429
 COMMAND_OK: Final = 908
 MEDIA_SCHEME: Final = "immis"
 DEFAULT_MEDIA_PORT: Final = 443
 JOINED_STAGES: Final = frozenset({"lv", "vs"})
 ACTIVE_CONDITIONS: Final = frozenset({"new", "running"})
-
-# Time allowed for a TLS connection to close politely before it is aborted.
-_CLOSE_WAIT_S: Final = 1.0
 
 type _JoinState = Literal["joined", "waiting", "failed"]
 
@@ -251,28 +250,32 @@ async def run_talk_path(  # noqa: PLR0913 - each knob is a documented option
     if accepted is None:
         outcome = TalkOutcome.RATE_LIMITED if status == RATE_LIMITED_STATUS else TalkOutcome.REFUSED
         return TalkPathResult(outcome, measured_at, None, None, None, None, None, None, None)
+    media = asyncio.ensure_future(
+        measure_media(
+            accepted.host,
+            accepted.port,
+            ssl_context=ssl_context,
+            samples=max(1, samples),
+            connect_timeout_s=connect_timeout_s,
+        )
+    )
+    joined = asyncio.ensure_future(
+        _wait_for_join(
+            api,
+            accepted.command_id,
+            start=start,
+            not_yet_at=accepted_s,
+            join_timeout_s=join_timeout_s,
+            poll_interval_s=poll_interval_s,
+        )
+    )
     try:
-        async with asyncio.TaskGroup() as group:
-            media = group.create_task(
-                _measure_media(
-                    accepted.host,
-                    accepted.port,
-                    ssl_context=ssl_context,
-                    samples=max(1, samples),
-                    connect_timeout_s=connect_timeout_s,
-                )
-            )
-            joined = group.create_task(
-                _wait_for_join(
-                    api,
-                    accepted.command_id,
-                    start=start,
-                    not_yet_at=accepted_s,
-                    join_timeout_s=join_timeout_s,
-                    poll_interval_s=poll_interval_s,
-                )
-            )
+        # The first error (an API call that failed) propagates as it is, not as a group.
+        await asyncio.gather(media, joined)
     finally:
+        for task in (media, joined):
+            task.cancel()
+        await asyncio.wait((media, joined))
         # Any failure of ending the session must not hide the figures or the original error.
         with contextlib.suppress(Exception):
             await api.command_done(accepted.command_id)
@@ -345,70 +348,3 @@ async def _wait_for_join(  # noqa: PLR0913 - the timing figures of one poll loop
         if state == "joined":
             return (not_yet_at + seen_at) / 2
         not_yet_at = seen_at
-
-
-# --------------------------------------------------------------------------------------------
-# Media
-
-
-async def _measure_media(
-    host: str,
-    port: int,
-    *,
-    ssl_context: ssl.SSLContext,
-    samples: int,
-    connect_timeout_s: float,
-) -> tuple[list[float], bool | None]:
-    """Time `samples` TLS handshakes; return the times (ms) and whether the certificate verified.
-
-    Verified is None when no handshake got as far as the certificate.
-    """
-    rtts: list[float] = []
-    verified: bool | None = None
-    for _ in range(samples):
-        try:
-            elapsed, ok = await _handshake_once(
-                host, port, ssl_context=ssl_context, limit_s=connect_timeout_s
-            )
-        except OSError, TimeoutError:
-            continue
-        rtts.append(elapsed * 1000.0)
-        verified = ok and verified is not False
-    return rtts, verified
-
-
-async def _handshake_once(
-    host: str, port: int, *, ssl_context: ssl.SSLContext, limit_s: float
-) -> tuple[float, bool]:
-    """Connect, then time the TLS handshake; return (seconds, certificate verified).
-
-    Raises:
-        OSError: The connection failed, or the handshake failed for another reason than the
-            certificate.
-        TimeoutError: Connect plus handshake took longer than `limit_s`.
-    """
-    writer: asyncio.StreamWriter | None = None
-    try:
-        async with asyncio.timeout(limit_s):
-            _reader, writer = await asyncio.open_connection(host, port)
-            began = time.perf_counter()
-            try:
-                await writer.start_tls(ssl_context, server_hostname=host)
-            except ssl.SSLCertVerificationError:
-                return time.perf_counter() - began, False
-            return time.perf_counter() - began, True
-    finally:
-        if writer is not None:
-            await _close(writer)
-
-
-async def _close(writer: asyncio.StreamWriter) -> None:
-    """Close politely (TLS close_notify) unless the peer does not answer in time."""
-    writer.close()
-    try:
-        async with asyncio.timeout(_CLOSE_WAIT_S):
-            await writer.wait_closed()
-    except TimeoutError:
-        writer.transport.abort()
-    except OSError, ssl.SSLError:
-        pass
