@@ -7,7 +7,9 @@ at most once per `TALK_PATH_CAMERA_COOLDOWN` per camera and `MAX_TALK_PATH_TESTS
 account (Blink account = config entry). Beyond that the call is refused with a translated error
 that says when the next test may run. The start times and each camera's last measured result are
 stored, so a restart or reload neither resets the limits nor forgets the result; a result counts
-in the diagnosis for `Thresholds.talk_max_age` (doctor/talk_rules.py).
+in the diagnosis for `Thresholds.talk_max_age` (doctor/talk_rules.py). A camera that Blink reports
+offline and then online again has restarted: its earlier result no longer describes it and is
+dropped (a camera tested while offline never joins, and that should not outlive its recovery).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -58,6 +60,7 @@ class TalkPathTests:
         self.account = account
         self.results: dict[str, TalkPathResult] = {}
         self._starts: list[tuple[float, str]] = []  # (POSIX time, serial) of the last hour
+        self._online: dict[str, bool | None] = {}  # as last seen, to notice a restart
         self._store: Store[dict[str, Any]] = Store(
             hass, STORE_VERSION, f"{DOMAIN}.{entry.entry_id}.talk_path"
         )
@@ -78,6 +81,24 @@ class TalkPathTests:
             serial = text(raw.get("serial")) if isinstance(raw, dict) else None
             if at is not None and serial is not None:
                 self._starts.append((at, serial))
+        # Added before the health monitor's listener: a dropped result is gone when it judges.
+        self._account_updated()
+        self.entry.async_on_unload(self.account.async_add_listener(self._account_updated))
+
+    @callback
+    def _account_updated(self) -> None:
+        """Drop the result of a camera that came back online (it restarted since)."""
+        snapshot = self.account.data
+        cameras = {} if snapshot is None else snapshot.cameras
+        restarted = [
+            serial
+            for serial, camera in cameras.items()
+            if self._online.get(serial) is False and camera.online is True
+        ]
+        self._online.update({serial: camera.online for serial, camera in cameras.items()})
+        for serial in restarted:
+            if self.results.pop(serial, None) is not None:
+                self._store.async_delay_save(self._stored, 1)
 
     def result_for(self, serial: str) -> TalkPathResult | None:
         """The camera's last measured result (the diagnosis decides whether it still counts)."""
@@ -140,12 +161,13 @@ class TalkPathTests:
         return response(result, name, before, after)
 
     async def _async_save(self) -> None:
-        await self._store.async_save(
-            {
-                "results": {serial: result.as_dict() for serial, result in self.results.items()},
-                "starts": [{"at": at, "serial": serial} for at, serial in self._starts],
-            }
-        )
+        await self._store.async_save(self._stored())
+
+    def _stored(self) -> dict[str, Any]:
+        return {
+            "results": {serial: result.as_dict() for serial, result in self.results.items()},
+            "starts": [{"at": at, "serial": serial} for at, serial in self._starts],
+        }
 
 
 def invalid(key: str, **placeholders: object) -> ServiceValidationError:

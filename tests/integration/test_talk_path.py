@@ -429,3 +429,26 @@ async def test_with_the_signal_known_the_test_follows_the_measured_fixes(
     assert refused["errors"] == {"base": "action_failed"}
     assert "minutes" in refused["description_placeholders"]["result"]
     assert liveviews(blink_sim) == 1
+
+
+async def test_a_result_taken_while_offline_goes_when_the_camera_is_back(
+    hass: HomeAssistant, blink_sim: SimServer, any_entry: ConfigEntry
+) -> None:
+    await healthy_start(hass, any_entry)
+    blink_sim.world.set_status(HALLWAY, online=False)
+    await hass.services.async_call(
+        DOMAIN, "run_diagnostics", target=camera_target(hass, HALLWAY), blocking=True
+    )
+
+    offline = await run_test(hass, HALLWAY)  # an offline camera's live view fails at once
+    assert offline["outcome"] == "camera_not_joined"
+    codes = [finding["code"] for finding in offline["findings"]]
+    assert codes[:2] == ["camera_offline", "camera_slow_to_join"]
+
+    blink_sim.world.set_status(HALLWAY, online=True)
+    await hass.services.async_call(
+        DOMAIN, "run_diagnostics", target=camera_target(hass, HALLWAY), blocking=True
+    )
+    await settle(hass)
+    assert diagnosis(hass, HALLWAY) == "ok"  # it restarted: the old live view says nothing now
+    assert any_entry.runtime_data.talk.result_for(HALLWAY) is None
