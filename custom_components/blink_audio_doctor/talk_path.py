@@ -92,15 +92,21 @@ class BlinkTalkPathApi:
             return None
         return f"{base_url}{path.format(account=account)}", dict(headers)
 
-    async def _send(self, method: str, path: str, what: str) -> tuple[int, object]:
+    async def _send(
+        self, method: str, path: str, what: str, body: Mapping[str, Any] | None = None
+    ) -> tuple[int, object]:
+        """One request; its HTTP status and JSON body (`NOT_ANSWERED`, None without an answer)."""
         request = self._request(path)
         if request is None:
             return NOT_ANSWERED, None
         url, headers = request
-        body = dict(LIVEVIEW_BODY) if what == "live view" else None
         try:
             async with self._session.request(
-                method, url, headers=headers, json=body, timeout=REQUEST_TIMEOUT
+                method,
+                url,
+                headers=headers,
+                json=None if body is None else dict(body),
+                timeout=REQUEST_TIMEOUT,
             ) as response:
                 return response.status, await _json(response)
         except (ClientError, TimeoutError) as err:
@@ -111,7 +117,8 @@ class BlinkTalkPathApi:
         """Ask Blink for a live view of the camera."""
         target = self._target
         path = LIVEVIEW_PATHS[target.section].replace("{network}", target.network_id)
-        return await self._send("POST", path.replace("{device}", target.device_id), "live view")
+        path = path.replace("{device}", target.device_id)
+        return await self._send("POST", path, "live view", LIVEVIEW_BODY)
 
     async def command_status(self, command_id: int) -> tuple[int, object]:
         """How the live-view command stands."""

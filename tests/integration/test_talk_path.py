@@ -161,7 +161,7 @@ async def test_a_camera_that_never_joins_is_slow_to_join(
     assert response["verdict"]["after"] == "unhealthy"
     await settle(hass)
     assert cause(hass, any_entry, HALLWAY) == (
-        "The camera did not join a live view at all (it should within 10.0 s)."
+        "The camera did not join a live view at all (it should join within 10.0 s)."
     )
     assert blink_sim.world.endpoint_counts()["command_done"] == 1
 
@@ -452,3 +452,29 @@ async def test_a_result_taken_while_offline_goes_when_the_camera_is_back(
     await settle(hass)
     assert diagnosis(hass, HALLWAY) == "ok"  # it restarted: the old live view says nothing now
     assert any_entry.runtime_data.talk.result_for(HALLWAY) is None
+
+
+async def test_a_live_view_blink_refuses_ends_on_a_step_that_says_so(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    own_entry: ConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await unhealthy_after_one(hass, own_entry)
+    blink_sim.world.set_media(handshake_ms=0)
+    blink_sim.world.set_never_joins(HALLWAY, flag=True)
+    await run_ticking(hass, freezer, run_test(hass, HALLWAY))
+    await settle(hass)
+    manager, menu = await open_fix_flow(hass, own_entry, HALLWAY)
+    freezer.tick(timedelta(minutes=10))
+    blink_sim.world.inject_fault("owl_liveview", status=429, count=1)
+
+    failed = await talk_test_in_flow(hass, freezer, manager, menu["flow_id"])
+
+    assert (failed["type"], failed["step_id"]) == (FlowResultType.MENU, "talk_path_failed")
+    assert failed["description_placeholders"]["reason"] == (
+        "Blink asked to slow down (too many requests), so nothing was measured. "
+        "Try again in an hour."
+    )
+    # The earlier result still stands: nothing new was measured.
+    assert "did not join a live view" in failed["description_placeholders"]["findings"]
