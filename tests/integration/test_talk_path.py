@@ -8,6 +8,7 @@ simulator's world clock is the monotonic clock), so joins and handshakes take th
 
 from __future__ import annotations
 
+import ssl
 from datetime import timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from .test_health import diagnosis, healthy_start
 from .test_network import reconfigure_options
 
 LIVEVIEWS = ("camera_liveview", "owl_liveview", "doorbell_liveview")
+SHIPPED_CONTEXT = talk_path.media_ssl_context  # before the tests make it trust the simulator
 
 
 # The world clock is Home Assistant's: real time, or the frozen clock where a test freezes it.
@@ -478,3 +480,48 @@ async def test_a_live_view_blink_refuses_ends_on_a_step_that_says_so(
     )
     # The earlier result still stands: nothing new was measured.
     assert "did not join a live view" in failed["description_placeholders"]["findings"]
+
+
+async def test_the_shipped_context_verifies_and_refuses_a_certificate_it_does_not_trust(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    own_entry: ConfigEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    context = SHIPPED_CONTEXT()
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+    monkeypatch.setattr(talk_path, "media_ssl_context", SHIPPED_CONTEXT)
+    blink_sim.world.set_join_time(HALLWAY, 0.5)
+
+    response = await run_test(hass, HALLWAY)
+
+    # The simulator's certificate is its own: refused, though the handshake was still timed.
+    assert response["media_tls_verified"] is False
+    assert response["media_rtt_ms"] is not None
+
+
+@pytest.mark.parametrize("fault", [{"malformed": True}, {"status": 500}])
+async def test_a_broken_live_view_answer_is_refused(
+    hass: HomeAssistant, blink_sim: SimServer, own_entry: ConfigEntry, fault: dict[str, Any]
+) -> None:
+    blink_sim.world.inject_fault("owl_liveview", count=1, **fault)
+
+    response = await run_test(hass, HALLWAY)
+
+    assert response["outcome"] == "refused"
+    assert blink_sim.world.endpoint_counts().get("command_status", 0) == 0
+
+
+def test_the_live_view_target_comes_from_the_homescreen_listing() -> None:
+    homescreen = {
+        "cameras": [{"serial": "A", "network_id": 1, "id": 2}, "junk", {"serial": "B"}],
+        "owls": [{"serial": "C", "network_id": " 3 ", "id": 4}],
+        "doorbells": None,
+    }
+    assert talk_path.liveview_target(homescreen, "A") == talk_path.LiveviewTarget(
+        "cameras", "1", "2"
+    )
+    assert talk_path.liveview_target(homescreen, "C") == talk_path.LiveviewTarget("owls", "3", "4")
+    assert talk_path.liveview_target(homescreen, "B") is None  # no ids to ask with
+    assert talk_path.liveview_target(None, "A") is None
