@@ -24,6 +24,10 @@ Python control API (methods of `World`; `server.world` on a running server):
     set_status(serial, online)        camera or sync module reachable or not
     set_sync_module(serial, *, online=None, wifi_bars=None, last_hb=None)
     set_poor_connection(serial, flag) liveview options.poor_connection
+    set_join_time(serial, seconds)    live-view join time (world clock; default 2)
+    set_never_joins(serial, flag)     the live view fails with 523 after 30 s
+    set_media(*, handshake_ms=None, reachable=None)
+                                      TLS media listener: handshake delay, or closed (refused)
     delete_camera(serial) / add_camera_back(serial) -> new camera id (same serial)
     inject_fault(endpoint, *, status=None, delay=None, timeout=False, malformed=False,
                  count=None) -> Fault    endpoint = name from server.ENDPOINTS or path regex
@@ -35,16 +39,19 @@ Python control API (methods of `World`; `server.world` on a running server):
 HTTP control API (JSON; never logged, never faulted): POST /_sim/<name> with the keyword
 arguments as a JSON object, e.g. POST /_sim/power_off {"serial": "G8T..."}, POST
 /_sim/inject_fault {"endpoint": "homescreen", "status": 503, "count": 1}; names: power_off,
-power_on, set_signals, set_status, set_sync_module, set_poor_connection, delete_camera,
+power_on, set_signals, set_status, set_sync_module, set_poor_connection, set_join_time,
+set_never_joins, set_media, delete_camera,
 add_camera_back, inject_fault, clear_faults, reset, clear_log, expire_tokens,
 set_token_lifetime, advance, set_tcp_close_delay. GET /_sim/log, /_sim/counts,
-/_sim/endpoint_counts, /_sim/state, /_sim/faults, /_sim/info, /_sim/is_powered?serial=...,
+/_sim/endpoint_counts, /_sim/state, /_sim/faults, /_sim/info, /_sim/media_ca (PEM of the media
+server's CA), /_sim/is_powered?serial=...,
 /_sim/is_online?serial=.... Answers are {"ok": true, "result": ...}; errors 400/404 with
 {"error": "..."}.
 
 Probe endpoints: GET /__down?bytes=N (N zero bytes, streamed, capped at 200 MB), POST /__up
 (answers {"bytes": received}); both honour faults. `SimServer.tcp_port` accepts TCP
-connections and closes them (after `world.tcp_close_delay` seconds).
+connections and closes them (after `world.tcp_close_delay` seconds). `SimServer.media_port` is the
+live views' TLS media server; `SimServer.media_client_context()` trusts its certificate.
 """
 
 from __future__ import annotations

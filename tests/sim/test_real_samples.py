@@ -36,6 +36,14 @@ CONFIG_URLS = {
     "doorbell_config": f"{DEVICES}/doorbells/6200010/config",  # Video Doorbell 2nd Gen
     "owl_config": f"{DEVICES}/owls/6200005/config",  # Mini whose config carries `wifi`
 }
+# A liveview for each family (v6 cameras; v2 Minis, incl. pan-tilt, and doorbells).
+LIVEVIEW_URLS = {
+    "camera": f"/api/v6/accounts/{ACCOUNT}/networks/{NETWORK}/cameras/6200004/liveview",
+    "owl": f"/api/v2/accounts/{ACCOUNT}/networks/{NETWORK}/owls/6200005/liveview",
+    "owl_pan_tilt": f"/api/v2/accounts/{ACCOUNT}/networks/{NETWORK}/owls/6200012/liveview",
+    "doorbell": f"/api/v2/accounts/{ACCOUNT}/networks/{NETWORK}/doorbells/6200007/liveview",
+}
+LIVEVIEW_KINDS = frozenset({"liveview", "command_status_running", "command_status_liveview_failed"})
 HOMESCREEN_ENTRIES = {
     "homescreen_camera": ("cameras", "B0000004CAT00001"),
     "homescreen_owl": ("owls", "B0000005OWL00001"),
@@ -124,10 +132,36 @@ async def _get(sim: SimServer, session: aiohttp.ClientSession, path: str) -> dic
     return body
 
 
+async def _post(sim: SimServer, session: aiohttp.ClientSession, path: str) -> dict[str, Any]:
+    token = sim.world.issue_tokens(ACCOUNT, None)["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    async with session.post(f"{sim.url}{path}", headers=headers, json={}) as response:
+        assert response.status == 200, await response.text()
+        body: dict[str, Any] = await response.json()
+    return body
+
+
+async def liveview_payload(
+    sim: SimServer, session: aiohttp.ClientSession, kind: str, family: str = "owl"
+) -> dict[str, Any]:
+    """The liveview answer, or the status of its command while running or after it failed."""
+    if kind == "command_status_liveview_failed":
+        sim.world.set_never_joins("B0000005OWL00001", flag=True)
+    else:
+        sim.world.set_join_time("B0000005OWL00001", 0)
+    answer = await _post(sim, session, LIVEVIEW_URLS[family])
+    if kind == "liveview":
+        return answer
+    sim.world.advance(31)  # joined, or (never joins) past the 30 s the cloud waits
+    return await _get(sim, session, f"/network/{NETWORK}/command/{answer['command_id']}")
+
+
 async def simulator_payload(
     sim: SimServer, session: aiohttp.ClientSession, kind: str
 ) -> dict[str, Any]:
     """What the simulator sends for the kind of device a sample shows."""
+    if kind in LIVEVIEW_KINDS:
+        return await liveview_payload(sim, session, kind)
     if kind in HOMESCREEN_ENTRIES:
         section, serial = HOMESCREEN_ENTRIES[kind]
         home = await _get(sim, session, HOMESCREEN)
@@ -148,7 +182,7 @@ def test_every_sample_parses_and_names_its_source() -> None:
         assert str(sample["_source"]).startswith("https://github.com/"), path.name
         kinds.add(sample["_kind"])
         assert [k for k in sample if not k.startswith("_")], path.name
-    assert kinds == set(CONFIG_URLS) | set(HOMESCREEN_ENTRIES)
+    assert kinds == set(CONFIG_URLS) | set(HOMESCREEN_ENTRIES) | LIVEVIEW_KINDS
 
 
 @pytest.mark.parametrize("blink_sim_scenario", ["families"])
@@ -159,6 +193,19 @@ async def test_simulator_matches_the_published_sample(
     sample = _load(path)
     actual = await simulator_payload(blink_sim, blink_session, sample["_kind"])
     assert mismatches(sample, actual) == []
+
+
+@pytest.mark.parametrize("blink_sim_scenario", ["families"])
+@pytest.mark.parametrize("family", sorted(LIVEVIEW_URLS))
+async def test_every_family_answers_a_liveview_like_the_sample(
+    blink_sim: SimServer, blink_session: aiohttp.ClientSession, family: str
+) -> None:
+    sample = _load(SAMPLES[0].parent / "liveview.json")
+    actual = await liveview_payload(blink_sim, blink_session, "liveview", family)
+    assert mismatches(sample, actual) == []
+    # What users report from their cameras, and the simulator's own media server.
+    assert (actual["continue_interval"], actual["continue_warning"]) == (60, 10)
+    assert actual["server"].startswith(f"immis://127.0.0.1:{blink_sim.media_port}/")
 
 
 @pytest.mark.parametrize(

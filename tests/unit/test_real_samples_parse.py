@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from custom_components.blink_audio_doctor.doctor import talk_path
 from custom_components.blink_audio_doctor.doctor.readings import parse_config
 from custom_components.blink_audio_doctor.doctor.snapshot import snapshot_from_payloads
 
@@ -23,6 +24,23 @@ HOMESCREEN_SECTIONS = {
     "homescreen_owl": "owls",
     "homescreen_doorbell": "doorbells",
 }
+
+
+TALK_KINDS = frozenset({"liveview", "command_status_running", "command_status_liveview_failed"})
+
+
+def _check_talk_sample(kind: str, sample: dict[str, Any]) -> None:
+    """The talk path test reads a live-view answer and the status of its command."""
+    if kind == "liveview":
+        accepted = talk_path._accepted(200, sample)
+        assert accepted is not None
+        assert accepted.command_id == sample["command_id"]
+        assert (accepted.host, accepted.port) == ("1.2.3.4", 443)
+        assert accepted.poor_connection is sample["options"]["poor_connection"]
+        return
+    command_id = sample["commands"][0]["id"]
+    expected = "joined" if kind == "command_status_running" else "failed"
+    assert talk_path._join_state(sample, command_id) == expected
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -43,6 +61,9 @@ def test_the_samples_are_there() -> None:
         "homescreen_owl",
         "homescreen_doorbell",
         "homescreen_sync_module",
+        "liveview",
+        "command_status_running",
+        "command_status_liveview_failed",
     } <= kinds
 
 
@@ -75,6 +96,9 @@ def test_each_sample_reads_into_its_figures(path: Path) -> None:
         else:  # a config quoted for a field the verdict does not read (the thumbnail)
             assert readings.wifi_dbm is None
             assert readings.wifi_bars is None
+        return
+    if kind in TALK_KINDS:
+        _check_talk_sample(kind, sample)
         return
     if kind == "homescreen_sync_module":
         snapshot = snapshot_from_payloads({"sync_modules": [sample]}, now=NOW)
