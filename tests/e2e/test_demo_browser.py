@@ -5,7 +5,8 @@ checks the dashboard's verdicts and readings (the doorbell's dBm, the Mini's mis
 reading), opens Settings > Repairs, runs the Living Room Mini's talk-path test from its repair
 and sees the figures, then its fix flow "Restart the camera" with "power-cycle now", and waits
 for the flow to report the Mini back and healthy. Screenshots go to build/screenshots/ (ignored
-by git); to refresh the README's pictures in docs/images/, set BLINK_DOCTOR_SCREENSHOTS=docs/images. Run by scripts/test; alone:
+by git); to refresh the README's pictures in docs/images/, set
+BLINK_DOCTOR_SCREENSHOTS=docs/images. Run by scripts/test; alone:
     scripts/test tests/e2e -p no:homeassistant
 """
 
