@@ -324,7 +324,8 @@ def _test_talk_path_in_repair(page: Page, menu_title: Locator) -> None:
         page.get_by_text(re.compile(r"media server 127\.0\.0\.1 set up a secure connection"))
     ).to_be_visible()
     _screenshot(page, "repair_talk_path.png")
-    page.get_by_text("Back to the list", exact=True).click()
+    # The menu item, not the description's "**Back to the list**" that names it.
+    page.locator("span").filter(has_text=re.compile(r"^Back to the list$")).click()
     expect(menu_title).to_be_visible()
 
 
