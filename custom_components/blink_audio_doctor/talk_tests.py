@@ -15,7 +15,7 @@ dropped (a camera tested while offline never joins, and that should not outlive 
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -196,9 +196,6 @@ def response(
     verdict_before, code_before = _verdicts(before)
     verdict_after, code_after = _verdicts(after)
     data = result.as_dict()
-    measured_at = data.get("measured_at")
-    if isinstance(measured_at, datetime):
-        data["measured_at"] = measured_at.isoformat()
     findings = () if after is None else after.diagnosis.findings
     return {
         "name": name,
