@@ -23,6 +23,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from blink_cloud_sim.server import SimServer
 from custom_components.blink_audio_doctor import talk_path, talk_tests
@@ -31,6 +32,7 @@ from custom_components.blink_audio_doctor.doctor.talk_path import TalkOutcome, T
 from custom_components.blink_audio_doctor.health import issue_id
 
 from .power_helpers import DRIVEWAY, FRONT_DOOR, GARDEN, HALLWAY, our_entity, settle, stored, tick
+from .test_diagnostics import download
 from .test_entities import next_poll
 from .test_health import diagnosis, healthy_start
 from .test_network import reconfigure_options
@@ -565,3 +567,20 @@ async def test_damaged_stored_results_are_dropped_and_the_rest_kept(
     assert diagnosis(hass, GARDEN) == "ok"
     assert "Dropping a damaged stored talk-path result" in caplog.text
     await run_test(hass, GARDEN)  # the damaged start times hold nothing back
+
+
+async def test_the_diagnostics_download_holds_the_result_without_the_serial(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    own_entry: ConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    blink_sim.world.set_join_time(HALLWAY, 0.5)
+    await run_test(hass, HALLWAY)
+
+    text, payload = await download(hass, hass_client, own_entry)
+
+    assert HALLWAY not in text
+    (result,) = payload["data"]["talk_path"]
+    assert result["serial"].endswith(f"…{HALLWAY[-4:]})")
+    assert (result["outcome"], result["media_server"]) == ("ok", "127.0.0.1")
