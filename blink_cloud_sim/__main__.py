@@ -40,7 +40,8 @@ async def _serve(world: World, host: str, port: int) -> None:
     server = SimServer(world)
     await server.start(host=host, port=port)
     sys.stdout.write(
-        f"Blink cloud simulator: {server.url} (TCP probe port {server.tcp_port}); Ctrl-C to stop\n"
+        f"Blink cloud simulator: {server.url} (TCP probe port {server.tcp_port}, "
+        f"live-view media port {server.media_port}); Ctrl-C to stop\n"
     )
     sys.stdout.flush()
     try:

@@ -16,8 +16,8 @@ Rules:
   the given context (full verification, server name = the URL's host). The handshake time is the
   sample; no application data is ever sent and every connection is closed. A certificate that
   does not verify still counts the time until the refusal as a sample (one round trip, like a
-  handshake that succeeds) and sets `media_tls_verified=False`. No attempt that connects means no
-  round trip and `SERVER_UNREACHABLE`.
+  handshake that succeeds) and sets `media_tls_verified=False`. No sample at all (refused, timed
+  out, or no TLS there) means no round trip and `SERVER_UNREACHABLE`. (`media_path.py`.)
 - Join: `command_status(command_id)` every `poll_interval_s` until `join_timeout_s` after the
   request. Blink's command moves through stages (`rest`, `cs_db`, `cs_sent`, `sm`, `dev`, `is`,
   `lv`, `vs`, as the stage time stamps of a published failed live view show); that failed one
@@ -27,7 +27,8 @@ Rules:
   `running`. A `status_code` other than 908 (523 is "Live view failed"), a condition such as
   `error`, `failed` or `done` before joining, an error status of the poll itself, or the time
   limit: not joined. `camera_joined_s` is the midpoint between the last poll that saw "not yet"
-  and the first that saw "joined" (each poll's moment being the middle of its round trip),
+  (or the live-view answer) and the first that saw "joined" (a poll's moment being the middle of
+  its round trip),
   counted from sending the live-view request; its error is at most half the poll interval.
 - Outcome: `REFUSED`/`RATE_LIMITED` first, then `SERVER_UNREACHABLE`, then `CAMERA_NOT_JOINED`,
   else `OK`. The result keeps every figure it got either way.
