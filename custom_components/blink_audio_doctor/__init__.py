@@ -25,6 +25,7 @@ from .network import NetworkCoordinator
 from .power_cycle import DATA_POWER_CYCLES, PowerCycleManager, async_get_power_cycles
 from .readd import DATA_RE_ADDS, ReAddTracker, async_get_re_adds, serials_being_re_added
 from .services import async_setup_services
+from .talk_tests import TalkPathTests
 from .targets import device_serials
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
@@ -66,9 +67,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkAudioDoctorConfigEn
     else:
         await account.async_config_entry_first_refresh()
     network = NetworkCoordinator(hass, entry, account)
-    health = HealthMonitor(hass, entry, account, network)
-    entry.runtime_data = BlinkAudioDoctorData(account=account, network=network, health=health)
+    talk = TalkPathTests(hass, entry, account)
+    health = HealthMonitor(hass, entry, account, network, talk.result_for)
+    entry.runtime_data = BlinkAudioDoctorData(
+        account=account, network=network, health=health, talk=talk
+    )
     await network.async_start()
+    await talk.async_load()  # before the first judgement: a stored result still counts
     await health.async_start()
     entry.async_on_unload(account.async_add_listener(_remover_of_gone_devices(hass, entry)))
     entry.async_on_unload(async_get_re_adds(hass).async_entry_loaded(entry))

@@ -1,4 +1,8 @@
-"""Power cycle button of each camera or Sync Module that has a smart plug mapped."""
+"""Buttons: power cycle, diagnostics, talk-path test and network test.
+
+Power cycle: each device with a smart plug; diagnostics and talk-path test: each camera; network
+test: the account's Internet device.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ RUN_DIAGNOSTICS = ButtonEntityDescription(key="run_diagnostics", translation_key
 RUN_NETWORK_TEST = ButtonEntityDescription(
     key="run_network_test", translation_key="run_network_test"
 )
+TEST_TALK_PATH = ButtonEntityDescription(key="test_talk_path", translation_key="test_talk_path")
 
 
 async def async_setup_entry(
@@ -58,7 +63,10 @@ async def async_setup_entry(
     async_add_entities_for_new_devices(
         coordinator,
         async_add_entities,
-        lambda camera: [RunDiagnosticsButton(coordinator, camera.serial)],
+        lambda camera: [
+            RunDiagnosticsButton(coordinator, camera.serial),
+            TestTalkPathButton(coordinator, camera.serial),
+        ],
     )
 
 
@@ -98,3 +106,14 @@ class RunNetworkTestButton(InternetEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Run the test (or join the one under way)."""
         await self.coordinator.async_run_network_test()
+
+
+class TestTalkPathButton(CameraEntity, ButtonEntity):
+    """Measure the camera's live view now (the talk-path test, within its rate limits)."""
+
+    entity_description = TEST_TALK_PATH
+
+    async def async_press(self) -> None:
+        """Run the test; a refusal (a limit reached) is raised with when it may run again."""
+        runtime = self.coordinator.config_entry.runtime_data
+        await runtime.talk.async_run(self.serial, runtime.health)

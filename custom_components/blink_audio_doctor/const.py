@@ -27,6 +27,8 @@ CONF_MIN_UPLOAD_MBPS: Final = "min_upload_mbps"
 CONF_MAX_LATENCY_MS: Final = "max_latency_ms"
 CONF_MAX_PACKET_LOSS_PCT: Final = "max_packet_loss_pct"
 CONF_UNHEALTHY_AFTER: Final = "unhealthy_after"
+CONF_MAX_JOIN_S: Final = "max_join_s"
+CONF_MAX_MEDIA_RTT_MS: Final = "max_media_rtt_ms"
 CONF_NOTIFICATIONS: Final = "notifications"
 CONF_PLUGS: Final = "plugs"  # serial -> switch entity id
 CONF_SCAN_INTERVAL: Final = "scan_interval"  # own sign-in only
@@ -78,6 +80,7 @@ SERVICE_POWER_CYCLE: Final = "power_cycle"
 SERVICE_RE_ADD_CAMERA: Final = "re_add_camera"
 SERVICE_RUN_NETWORK_TEST: Final = "run_network_test"
 SERVICE_RUN_DIAGNOSTICS: Final = "run_diagnostics"
+SERVICE_TEST_TALK_PATH: Final = "test_talk_path"
 ATTR_OFF_SECONDS: Final = "off_seconds"
 ATTR_WAIT_FOR_ONLINE: Final = "wait_for_online"
 ATTR_TIMEOUT: Final = "timeout"
@@ -111,3 +114,7 @@ STARTUP_GRACE: Final = timedelta(minutes=2)
 # Network tests on request (action, button, repair) per entry and hour: each moves up to the
 # options' download + upload budget, so an automation in a loop cannot pull gigabytes.
 MAX_NETWORK_TESTS_PER_HOUR: Final = 4
+# Talk-path tests (a live view each): they wake a camera (a battery camera spends battery) and
+# send a few requests to Blink, so only on request, per camera and per account at most this often.
+TALK_PATH_CAMERA_COOLDOWN: Final = timedelta(minutes=10)
+MAX_TALK_PATH_TESTS_PER_HOUR: Final = 6

@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 from .coordinator import AccountCoordinator
 from .health import HealthMonitor
 from .network import NetworkCoordinator
+from .talk_tests import TalkPathTests
 
 
 @dataclass
@@ -18,6 +19,7 @@ class BlinkAudioDoctorData:
     account: AccountCoordinator
     network: NetworkCoordinator
     health: HealthMonitor
+    talk: TalkPathTests
 
 
 type BlinkAudioDoctorConfigEntry = ConfigEntry[BlinkAudioDoctorData]

@@ -197,6 +197,11 @@ async def async_get_config_entry_diagnostics(
             }
             for serial, health in entry.runtime_data.health.cameras.items()
         ],
+        # The last talk-path test of each camera (the media server's host only).
+        "talk_path": [
+            {"serial": serial, **result.as_dict()}
+            for serial, result in entry.runtime_data.talk.results.items()
+        ],
     }
     serials = _known_serials(entry) | {shape["serial"] for shape in shapes if shape["serial"]}
     return dict(SerialLabels(serials).scrub(diagnostics))

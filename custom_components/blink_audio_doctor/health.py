@@ -26,7 +26,9 @@ from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    CONF_MAX_JOIN_S,
     CONF_MAX_LATENCY_MS,
+    CONF_MAX_MEDIA_RTT_MS,
     CONF_MAX_PACKET_LOSS_PCT,
     CONF_MIN_DOWNLOAD_MBPS,
     CONF_MIN_SYNC_LINK_BARS,
@@ -47,6 +49,7 @@ from .texts import format_text, plural_category
 
 if TYPE_CHECKING:
     from .coordinator import AccountCoordinator
+    from .doctor.talk_path import TalkPathResult
     from .network import NetworkCoordinator
     from .network_reading import NetworkReading
 
@@ -122,6 +125,8 @@ def thresholds_from_options(options: dict[str, Any], *, speed_known: bool) -> Th
         max_packet_loss_pct=number(CONF_MAX_PACKET_LOSS_PCT, defaults.max_packet_loss_pct),
         max_data_age=BLINK_POLL * STALE_AFTER_POLLS,
         unhealthy_after=int(number(CONF_UNHEALTHY_AFTER, defaults.unhealthy_after)),
+        max_join_s=number(CONF_MAX_JOIN_S, defaults.max_join_s),
+        max_media_rtt_ms=number(CONF_MAX_MEDIA_RTT_MS, defaults.max_media_rtt_ms),
     )
 
 
@@ -134,12 +139,14 @@ class HealthMonitor:
         entry: ConfigEntry,
         account: AccountCoordinator,
         network: NetworkCoordinator,
+        talk_result: Callable[[str], TalkPathResult | None],
     ) -> None:
         """Prepare; nothing is judged before `async_start`."""
         self.hass = hass
         self.entry = entry
         self.account = account
         self.network = network
+        self.talk_result = talk_result  # a camera's last talk-path test, by serial
         self.cameras: dict[str, CameraHealth] = {}
         self._trackers: dict[str, HealthTracker] = {}
         self._store: Store[dict[str, Any]] = Store(
@@ -201,6 +208,7 @@ class HealthMonitor:
                 thresholds,
                 now=now,
                 data_taken_at=snapshot.taken_at,
+                talk=self.talk_result(serial),
             )
             before = self._trackers.get(serial, HealthTracker())
             tracker, verdict = advance(before, diagnosis, thresholds.unhealthy_after)
@@ -308,8 +316,10 @@ def _string(strings: dict[str, str], key: str, default: str) -> str:
 
 
 def _finding_text(strings: dict[str, str], language: str, finding: Finding) -> str:
+    # A finding with no figure (a camera that never joined) may have its own wording.
+    never = _string(strings, f"cause_{finding.code}_never", "") if finding.measured is None else ""
     return format_text(
-        _string(strings, f"cause_{finding.code}", finding.code),
+        never or _string(strings, f"cause_{finding.code}", finding.code),
         measured=_text(strings, language, finding.measured, finding.unit),
         threshold=_text(strings, language, finding.threshold, finding.unit),
     )

@@ -28,7 +28,9 @@ from .const import (
     CONF_LATENCY_HOST,
     CONF_LATENCY_PORT,
     CONF_MAX_DOWNLOAD_MB,
+    CONF_MAX_JOIN_S,
     CONF_MAX_LATENCY_MS,
+    CONF_MAX_MEDIA_RTT_MS,
     CONF_MAX_PACKET_LOSS_PCT,
     CONF_MAX_UPLOAD_MB,
     CONF_MIN_DOWNLOAD_MBPS,
@@ -80,6 +82,8 @@ THRESHOLD_FIELDS: tuple[tuple[str, Any, Any], ...] = (
     (CONF_MIN_UPLOAD_MBPS, _DEFAULTS.min_upload_mbps, _number(0.5, 100, 0.5, "Mbit/s")),
     (CONF_MAX_LATENCY_MS, _DEFAULTS.max_latency_ms, _number(20, 1000, 5, "ms")),
     (CONF_MAX_PACKET_LOSS_PCT, _DEFAULTS.max_packet_loss_pct, _number(1, 50, 1, "%")),
+    (CONF_MAX_JOIN_S, _DEFAULTS.max_join_s, _number(2, 30, 1, "s")),
+    (CONF_MAX_MEDIA_RTT_MS, _DEFAULTS.max_media_rtt_ms, _number(20, 1000, 5, "ms")),
     (CONF_UNHEALTHY_AFTER, _DEFAULTS.unhealthy_after, _number(1, 10, 1)),
 )
 

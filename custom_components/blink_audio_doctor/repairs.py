@@ -22,9 +22,9 @@ from homeassistant.exceptions import HomeAssistantError
 from .const import CONF_PLUGS, DOMAIN
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.capabilities import supports_plug_power_cycle
-from .doctor.model import CameraSnapshot, Diagnosis, FixStep, Verdict
+from .doctor.model import Diagnosis, FixStep, Verdict
 from .doctor.rules import fix_order
-from .health import CameraHealth, describe_findings, describe_measured
+from .health import describe_findings, describe_measured
 from .network_reading import NetworkReading
 from .power_cycle import (
     OUTCOME_INTERRUPTED,
@@ -35,6 +35,12 @@ from .power_cycle import (
 )
 from .readd import async_get_re_adds
 from .readd_flow import async_create_re_add_fix_flow
+from .repairs_talk import (
+    HEALTHY,
+    TEST_TALK_PATH,
+    CameraRepairFlowBase,
+    talk_path_menu_position,
+)
 
 CHECK_AGAIN = "check_again"
 ACTION_FIELD = {
@@ -51,7 +57,6 @@ CYCLE_RESULT_STEPS = {
     OUTCOME_PLUG_FAILED_OFF: "power_cycle_plug_failed",
     OUTCOME_PLUG_FAILED_ON: "power_cycle_plug_failed",
 }
-HEALTHY = (Verdict.HEALTHY, Verdict.UNSUPPORTED)
 
 
 def _fix_step(
@@ -67,7 +72,7 @@ def _fix_step(
     return handler
 
 
-class CameraFixFlow(RepairsFlow):
+class CameraFixFlow(CameraRepairFlowBase):
     """The fixes for one camera whose two-way audio is unlikely to work."""
 
     def __init__(self, entry_id: str, serial: str) -> None:
@@ -87,9 +92,11 @@ class CameraFixFlow(RepairsFlow):
         if health is not None and health.verdict in HEALTHY:
             return self._healthy_again()
         diagnosis = health.diagnosis if health else Diagnosis(Verdict.UNKNOWN)
+        options = [step.value for step in fix_order(diagnosis)]
+        options.insert(talk_path_menu_position(diagnosis, len(options)), TEST_TALK_PATH)
         return self.async_show_menu(
             step_id="init",
-            menu_options=[step.value for step in fix_order(diagnosis)] + [CHECK_AGAIN],
+            menu_options=[*options, CHECK_AGAIN],
             description_placeholders={
                 "name": self._camera_name(),
                 "findings": await describe_findings(self.hass, diagnosis),
@@ -316,58 +323,11 @@ class CameraFixFlow(RepairsFlow):
         """One action's own result, then "Back to the list" or "Done"."""
         return await self._remaining(step_id, **placeholders)
 
-    async def _remaining(self, step_id: str, **placeholders: str) -> RepairsFlowResult:
-        """A step that tells what was found, then what still stands in the way."""
-        health = self._health()
-        diagnosis = health.diagnosis if health else Diagnosis(Verdict.UNKNOWN)
-        return self.async_show_menu(
-            step_id=step_id,
-            menu_options=["init", "done"],
-            description_placeholders={
-                "name": self._camera_name(),
-                "findings": await describe_findings(self.hass, diagnosis),
-                **placeholders,
-            },
-        )
-
-    def _healthy_again(
-        self, description: str = "healthy_again", **placeholders: str
-    ) -> RepairsFlowResult:
-        """End the flow: the camera is healthy again (the issue goes away with it)."""
-        return self.async_create_entry(
-            data={},
-            description=description,
-            description_placeholders={"name": self._camera_name(), **placeholders},
-        )
-
-    def _is_healthy(self) -> bool:
-        health = self._health()
-        return health is not None and health.verdict in HEALTHY
-
     def _plug(self) -> str:
         entry = self._entry()
         return str(entry.options.get(CONF_PLUGS, {}).get(self.serial, "")) if entry else ""
 
     # Lookups ------------------------------------------------------------------------------
-
-    def _entry(self) -> BlinkAudioDoctorConfigEntry | None:
-        entry = self.hass.config_entries.async_get_entry(self.entry_id)
-        if entry is None or getattr(entry, "runtime_data", None) is None:
-            return None
-        return entry
-
-    def _health(self) -> CameraHealth | None:
-        entry = self._entry()
-        return entry.runtime_data.health.cameras.get(self.serial) if entry else None
-
-    def _camera(self) -> CameraSnapshot | None:
-        entry = self._entry()
-        snapshot = entry.runtime_data.account.data if entry else None
-        return snapshot.cameras.get(self.serial) if snapshot else None
-
-    def _camera_name(self) -> str:
-        camera = self._camera()
-        return camera.name if camera and camera.name else self.serial[-4:]
 
     async def _measured(self) -> str:
         """The camera's and the home's figures, for the fix texts."""

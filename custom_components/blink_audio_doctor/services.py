@@ -36,6 +36,7 @@ from .const import (
     SERVICE_RE_ADD_CAMERA,
     SERVICE_RUN_DIAGNOSTICS,
     SERVICE_RUN_NETWORK_TEST,
+    SERVICE_TEST_TALK_PATH,
 )
 from .data import BlinkAudioDoctorConfigEntry
 from .doctor.rules import fix_order
@@ -73,6 +74,7 @@ RE_ADD_CAMERA_SCHEMA = vol.Schema(
 
 ENTRY_SCHEMA = vol.Schema({vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string})
 RUN_DIAGNOSTICS_SCHEMA = vol.Schema({**_TARGET, vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string})
+TEST_TALK_PATH_SCHEMA = vol.Schema(_TARGET)
 
 
 @callback
@@ -104,6 +106,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_RUN_DIAGNOSTICS,
         _async_run_diagnostics,
         schema=RUN_DIAGNOSTICS_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_TEST_TALK_PATH,
+        _async_test_talk_path,
+        schema=TEST_TALK_PATH_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
 
@@ -138,6 +147,19 @@ async def _async_re_add_camera(call: ServiceCall) -> ServiceResponse:
         device.entry, device.serial, device_id=device.device_id, timeout_seconds=timeout
     )
     return record.response() if call.return_response else None
+
+
+async def _async_test_talk_path(call: ServiceCall) -> ServiceResponse:
+    """One camera's live view, measured (within the rate limits); figures and verdict change."""
+    hass = call.hass
+    if not target_helpers.TargetSelection(dict(call.data)).has_any_target:
+        raise invalid("no_camera_target")  # a live view is always of one camera
+    device = async_resolve_device(hass, dict(call.data))
+    if not device.is_camera:
+        raise invalid("talk_path_not_a_camera", name=device.name or device.serial[-4:])
+    runtime = device.entry.runtime_data
+    response = await runtime.talk.async_run(device.serial, runtime.health)
+    return response if call.return_response else None
 
 
 # ------------------------------------------------------------------------ network, diagnostics

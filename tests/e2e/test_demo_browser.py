@@ -4,10 +4,11 @@ Starts `scripts/demo --headless` on a free port with its own state, signs in as 
 checks the dashboard's verdicts and readings (the doorbell's dBm, the Mini's missing Wi-Fi
 reading), opens Blink Audio Doctor's options (the four sections, closed without saving), finds
 the automations the demo makes from both blueprints, opens Settings > Repairs, runs the Living
-Room Mini's fix flow "Restart the camera" with "power-cycle now", and waits for the flow to
-report the Mini back and healthy. Screenshots go to build/screenshots/ (ignored by git); to
-refresh the README's pictures in docs/images/, set BLINK_DOCTOR_SCREENSHOTS=docs/images.
-Run by scripts/test; alone:
+Room Mini's talk-path test from its repair and sees the figures, then its fix flow "Restart the
+camera" with "power-cycle now", and waits for the flow to report the Mini back and healthy. It
+ends with a guided re-add of Backyard and the options saved unchanged. Screenshots go to
+build/screenshots/ (ignored by git); to refresh the README's pictures in docs/images/, set
+BLINK_DOCTOR_SCREENSHOTS=docs/images. Run by scripts/test; alone:
     scripts/test tests/e2e -p no:homeassistant
 """
 
@@ -48,6 +49,7 @@ DEMO_START_TIMEOUT = 600  # the first run on a fresh machine installs Home Assis
 UI_TIMEOUT_MS = 30_000
 POWER_CYCLE_TIMEOUT_MS = 180_000  # 10 s off, 15 s boot, Blink asked every 30 s
 RE_ADD_TIMEOUT_MS = 180_000  # the guided re-add asks Blink every minute
+TALK_PATH_TIMEOUT_MS = 60_000  # the test waits up to 30 s for the camera to join
 BACKYARD = "G8T20000OUTDEM01"  # the demo's Outdoor camera (blink_cloud_sim/scenarios/demo.yaml)
 ENGLISH = REPO / "custom_components/blink_audio_doctor/translations/en.json"
 # The options form's sections, in the order the form shows them (options_flow.py).
@@ -292,6 +294,7 @@ def test_demo_in_the_browser(demo: Demo, browser: BrowserContext) -> None:
     living_room.click()
     menu_title = page.get_by_text("Fix two-way audio on Living Room")
     expect(menu_title).to_be_visible()
+    _test_talk_path_in_repair(page, menu_title)
     page.get_by_text("Restart the camera", exact=True).click()
     expect(page.get_by_text("Restart Living Room")).to_be_visible()
     power_cycle_now = page.get_by_role("checkbox", name="Power-cycle it now with its smart plug")
@@ -410,6 +413,29 @@ def _demo_automations(page: Page, demo: Demo) -> None:
         )
         assert state["state"] == "on"
         expect(page.get_by_text(config["alias"], exact=True)).to_be_visible()
+
+
+def _test_talk_path_in_repair(page: Page, menu_title: Locator) -> None:
+    """The Mini's repair offers the talk-path test first (Blink reports no Wi-Fi for it).
+
+    The hung Mini never joins the live view; the media server is measured all the same, and
+    "Back to the list" returns to the fixes.
+    """
+    page.get_by_text("Test the talk path (live view)", exact=True).click()
+    expect(page.get_by_text("Test the talk path of Living Room")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Run the test now")).to_be_checked()
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("Talk path of Living Room measured")).to_be_visible(
+        timeout=TALK_PATH_TIMEOUT_MS
+    )
+    expect(page.get_by_text("The camera did not join the live view.")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"media server 127\.0\.0\.1 set up a secure connection"))
+    ).to_be_visible()
+    _screenshot(page, "repair_talk_path.png")
+    # The menu item, not the description's "**Back to the list**" that names it.
+    page.locator("span").filter(has_text=re.compile(r"^Back to the list$")).click()
+    expect(menu_title).to_be_visible()
 
 
 def _re_add_backyard(page: Page, demo: Demo) -> None:

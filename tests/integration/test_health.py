@@ -355,6 +355,7 @@ async def test_the_fix_flow_puts_measured_causes_first_and_checks_again(
     assert menu["type"] == "menu"
     assert menu["menu_options"] == [
         "obstructions",  # weak Wi-Fi was measured: it comes first
+        "test_talk_path",  # then the live-view test, which measures the path Talk takes
         "push_to_talk",
         "microphone_access",
         "restart_camera",

@@ -126,6 +126,8 @@ README_DEFAULTS = {
     "Minimum upload speed": ["min_upload_mbps"],
     "Maximum latency": ["max_latency_ms"],
     "Maximum packet loss": ["max_packet_loss_pct"],
+    "Maximum camera join time": ["max_join_s"],
+    "Maximum media server round trip": ["max_media_rtt_ms"],
     "Failing checks in a row before unhealthy": ["unhealthy_after"],
     "Notify when a camera turns unhealthy": ["notifications"],
     "Poll interval (sign-in mode only)": ["scan_interval"],

@@ -14,7 +14,9 @@ Never shipped (it lives under config/, which HACS does not install). It
   target: one network test and two diagnostics runs, so the demo shows settled verdicts within
   seconds instead of after the first scheduled speed test and two 5-minute Blink polls, and
 - lets blinkpy fetch new data on request every 30 s instead of every 300 s, so a power-cycled
-  camera is seen back within a minute.
+  camera is seen back within a minute, and
+- makes Blink Audio Doctor's talk-path test trust the simulator's media server (its certificate
+  comes from the simulator's `media_ca` control action), as the tests do; verification stays on.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 
 import aiohttp
 import blinkpy.api
@@ -82,6 +85,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         # a reload).
         _ACTIVE.enter_context(redirect_blinkpy(url))
     await point_latency_probe_at_simulator(hass, url)
+    await trust_simulator_media_server(hass, url)
     hass.async_create_task(
         async_load_platform(
             hass, Platform.SWITCH, DOMAIN, {"url": url, "plugs": conf[CONF_PLUGS]}, config
@@ -136,6 +140,26 @@ async def point_latency_probe_at_simulator(hass: HomeAssistant, url: str) -> Non
         )
         return
     network.DEFAULT_LATENCY_PORT = int(info["result"]["tcp_port"])  # type: ignore[attr-defined]
+
+
+async def trust_simulator_media_server(hass: HomeAssistant, url: str) -> None:
+    """The talk-path test's TLS context trusts the simulator's media certificate (only it)."""
+    try:
+        from custom_components.blink_audio_doctor import talk_path  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - the doctor is not installed
+        return
+    session = async_get_clientsession(hass)
+    try:
+        async with session.get(
+            f"{url}/_sim/media_ca", timeout=aiohttp.ClientTimeout(total=10)
+        ) as resp:
+            resp.raise_for_status()
+            pem = str((await resp.json())["result"])
+    except (aiohttp.ClientError, TimeoutError) as err:
+        LOGGER.warning("The simulator at %s gave no media certificate (%s)", url, err)
+        return
+    context = await hass.async_add_executor_job(lambda: ssl.create_default_context(cadata=pem))
+    talk_path.media_ssl_context = lambda: context  # type: ignore[attr-defined]
 
 
 async def _fast_forward(hass: HomeAssistant, entry: ConfigEntry) -> None:

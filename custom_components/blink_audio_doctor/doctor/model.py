@@ -37,6 +37,9 @@ class DiagnosisCode(StrEnum):
     PACKET_LOSS = "packet_loss"
     BATTERY_LOW = "battery_low"
     POOR_CONNECTION = "poor_connection"
+    CAMERA_SLOW_TO_JOIN = "camera_slow_to_join"
+    MEDIA_SERVER_UNREACHABLE = "media_server_unreachable"
+    MEDIA_RTT_HIGH = "media_rtt_high"
     UNKNOWN = "unknown"
 
 
@@ -273,6 +276,10 @@ class Thresholds:
         heartbeat_max_age: Oldest Sync Module heartbeat that still passes.
         max_data_age: Older snapshots are stale (the caller passes three poll intervals).
         unhealthy_after: Consecutive failing evaluations before a camera turns unhealthy.
+        max_join_s: A camera that takes longer than this to join a live view (or never
+            joins) fails the talk-path test.
+        max_media_rtt_ms: A median TLS handshake with the media server at or above this fails.
+        talk_max_age: How long a talk-path result counts; an older one is ignored.
     """
 
     min_wifi_bars: int | None = 3
@@ -286,6 +293,9 @@ class Thresholds:
     heartbeat_max_age: timedelta | None = timedelta(minutes=30)
     max_data_age: timedelta | None = timedelta(minutes=15)
     unhealthy_after: int = 2
+    max_join_s: float | None = 10.0
+    max_media_rtt_ms: float | None = 150.0
+    talk_max_age: timedelta | None = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)

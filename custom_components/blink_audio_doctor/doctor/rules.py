@@ -7,7 +7,7 @@ The checks run in a fixed order (measured causes that decide the most first):
    type by its family (``capabilities.judged_capability``).
 2. failing or missing, per check: camera online, Sync Module online, Sync Module heartbeat,
    camera Wi-Fi, Sync Module link, download, upload, latency, jitter, packet loss, battery,
-   live-view ``poor_connection``.
+   then the live-view findings of a talk-path test (``talk_rules``).
 
 Any failing finding makes the camera ``unhealthy`` even when other inputs are missing. Without
 failing findings, any missing input makes it ``unknown``: missing data is never a pass. Only
@@ -23,15 +23,15 @@ inputs a device of that family can report are required:
   floodlights only when they are attached to a Sync Module (``sync_module_serial`` set or a
   Sync Module passed in). A standalone Mini has none and is not marked unknown for it.
 * Battery state: battery-powered models only.
-* ``poor_connection``: only known after a user-triggered live-view probe, so ``None`` is not
-  missing data; ``True`` is a failing finding.
+* Live view (``poor_connection``, join time, media server): only known after a test someone
+  asked for, so no result is never missing data (``talk_rules``).
 * A threshold set to ``None`` turns its check off, and its input is then not required.
 
-Fix steps: Wi-Fi, Sync Module link and ``poor_connection`` -> obstructions; camera offline,
+Fix steps: Wi-Fi, Sync Module link, poor connection, slow join -> obstructions; camera offline,
 Sync Module offline or silent -> restart the camera (for a Sync Module finding: the Sync
-Module); speed, latency, jitter, packet loss -> internet speed; low battery -> restart camera,
-because for a battery camera the article's power step means taking the batteries out and
-fitting fresh ones. Missing, not-reported and blocking findings point to no step.
+Module); speed, latency, jitter, packet loss, media server -> internet speed; low battery ->
+restart camera, because for a battery camera the article's power step means taking the
+batteries out and fitting fresh ones. Missing, not-reported and blocking findings point to no step.
 
 Every finding on a reading carries when that reading was fetched (``read_at``) and its age at
 ``now`` (``age_s``): the camera's ``readings_at`` for its fields, ``measured_at`` for the
@@ -62,10 +62,13 @@ from .model import (
     Thresholds,
     Verdict,
 )
+from .talk_rules import TALK_FIXES, talk_findings
 from .values import bars_or_none, dbm_or_none, finite, measurement
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from .talk_path import TalkPathResult
 
 ALL_DIAGNOSIS_CODES: tuple[str, ...] = tuple(code.value for code in DiagnosisCode)
 """Options of the diagnosis sensor: ``ok``, every failing and blocking code, ``unknown``."""
@@ -89,7 +92,7 @@ FIX_FOR_CODE: Mapping[str, FixStep] = MappingProxyType(
         DiagnosisCode.HIGH_JITTER: FixStep.INTERNET_SPEED,
         DiagnosisCode.PACKET_LOSS: FixStep.INTERNET_SPEED,
         DiagnosisCode.BATTERY_LOW: FixStep.RESTART_CAMERA,
-        DiagnosisCode.POOR_CONNECTION: FixStep.OBSTRUCTIONS,
+        **TALK_FIXES,
     }
 )
 """The article step each failing code points to."""
@@ -175,6 +178,7 @@ def diagnose(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one linear pass over th
     *,
     now: datetime,
     data_taken_at: datetime,
+    talk: TalkPathResult | None = None,
 ) -> Diagnosis:
     """Judge whether two-way audio is likely to work on one camera.
 
@@ -187,6 +191,7 @@ def diagnose(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one linear pass over th
         thresholds: Limits to compare against.
         now: The current time (aware).
         data_taken_at: When the camera data was read from Blink (aware).
+        talk: The camera's latest ``TalkPathResult``, if a talk-path test was run.
 
     Returns:
         The verdict and its findings, failing ones first, then missing ones.
@@ -302,9 +307,10 @@ def diagnose(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one linear pass over th
         elif battery != "ok":
             missing.append(Finding(MissingCode.BATTERY, _MISSING))
 
-    if camera.poor_connection is True:
-        read_at = clock.of("poor_connection")
-        failing.append(clock.fail(DiagnosisCode.POOR_CONNECTION, True, False, None, read_at))  # noqa: FBT003
+    flag_at = clock.of("poor_connection")
+    flag_age = _age(now, flag_at)
+    flag = (camera.poor_connection, flag_at, None if flag_age is None else round(flag_age, 1))
+    failing.extend(talk_findings(talk, thresholds, now, flag))
 
     if failing:
         return Diagnosis(Verdict.UNHEALTHY, (*failing, *missing, *not_reported))
