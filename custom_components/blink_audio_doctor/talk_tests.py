@@ -41,11 +41,9 @@ if TYPE_CHECKING:
 
 STORE_VERSION = 1
 _HOUR = timedelta(hours=1)
-# How long the camera may take to join before the test gives up on it (the doctor's default),
-# and how often Blink is asked meanwhile: once a second keeps the join time right to half a
-# second with at most 30 status requests.
+# How long the camera may take to join before the test gives up on it (the doctor's default;
+# Blink is asked for the command's status every POLL_INTERVAL_S meanwhile).
 JOIN_TIMEOUT_S = 30.0
-POLL_INTERVAL_S = 1.0
 
 
 class TalkPathTests:
@@ -150,7 +148,6 @@ class TalkPathTests:
             talk_path.BlinkTalkPathApi(self.hass, blink, target),
             ssl_context=talk_path.media_ssl_context(),
             join_timeout_s=JOIN_TIMEOUT_S,
-            poll_interval_s=POLL_INTERVAL_S,
         )
         LOGGER.debug("Talk-path test of camera …%s: %s", serial[-4:], result.outcome)
         if result.outcome not in (TalkOutcome.REFUSED, TalkOutcome.RATE_LIMITED):
