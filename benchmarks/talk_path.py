@@ -11,14 +11,17 @@ round the tests start 1.5 s apart, longest join first: the handshakes of one cam
 5 x 200 ms) then never overlap another's, which would add the other's TLS work to the figure,
 as the simulator and the three tests share one event loop.
 
-The join error is ``|camera_joined_s - join time|`` (polls every 0.5 s as the integration does,
-so up to 0.25 s comes from the polling alone), the round-trip error ``|media_rtt_ms - handshake
-delay|`` (median of 5 handshakes; the TLS work itself adds a millisecond or two on loopback).
-The worst of each is judged against the goals (BLINK_DOCTOR_GOAL_TALK_JOIN_ERROR_S, default 0.5
-s, and BLINK_DOCTOR_GOAL_TALK_RTT_ERROR_MS, default 5 ms); every case must also end ``ok`` with
-a verified certificate. Run it with ``scripts/bench talk-path``; one line per case, then the
-JSON result as the last line (saved as talk_path.json, see benchmarks/outcome.py); exits 1 after
-printing when a goal is missed. """
+The join error is ``|camera_joined_s - join time|`` (polls every 0.5 s as the integration
+does, so up to 0.25 s comes from the polling alone), the round-trip error
+``|media_rtt_ms - handshake delay|`` (median of 5 handshakes; the TLS work itself adds a
+millisecond or two on loopback). The worst of each is judged against the goals
+(BLINK_DOCTOR_GOAL_TALK_JOIN_ERROR_S, default 0.5 s, and BLINK_DOCTOR_GOAL_TALK_RTT_ERROR_MS,
+default 5 ms); every case must also end ``ok`` with a verified certificate.
+
+Run it with ``scripts/bench talk-path``; one line per case, then the JSON result as the last
+line (saved as talk_path.json, see benchmarks/outcome.py); exits 1 after printing when a goal is
+missed.
+"""
 
 from __future__ import annotations
 
