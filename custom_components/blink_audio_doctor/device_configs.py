@@ -30,6 +30,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_CONFIG_READ_MINUTES, DEFAULT_CONFIG_READ_MINUTES, DOMAIN, LOGGER
 from .doctor.model import DeviceConfigReading
+from .doctor.values import ident
 from .source import SourceUnavailableError
 
 # The homescreen sections whose devices have a config endpoint of this shape.
@@ -70,19 +71,11 @@ def config_targets(homescreen: Mapping[str, Any]) -> list[ConfigTarget]:
         for device in devices:
             if not isinstance(device, Mapping):
                 continue
-            ids = [_ident(device.get(key)) for key in ("serial", "network_id", "id")]
+            ids = [ident(device.get(key)) for key in ("serial", "network_id", "id")]
             serial, network_id, device_id = ids
             if serial is not None and network_id is not None and device_id is not None:
                 targets.append(ConfigTarget(serial, section, network_id, device_id))
     return targets
-
-
-def _ident(value: object) -> str | None:
-    if type(value) is int:
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
 
 
 class DeviceConfigs:

@@ -22,6 +22,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util.ssl import client_context
 
 from .const import LOGGER
+from .doctor.values import ident
 
 # The live-view request of each homescreen section, as the Blink app (and blinkpy) sends it.
 LIVEVIEW_PATHS: Mapping[str, str] = {
@@ -55,19 +56,11 @@ def liveview_target(homescreen: object, serial: str) -> LiveviewTarget | None:
     for section in LIVEVIEW_PATHS:
         devices = homescreen.get(section)
         for device in devices if isinstance(devices, list) else ():
-            if not isinstance(device, Mapping) or _ident(device.get("serial")) != serial:
+            if not isinstance(device, Mapping) or ident(device.get("serial")) != serial:
                 continue
-            network_id, device_id = _ident(device.get("network_id")), _ident(device.get("id"))
+            network_id, device_id = ident(device.get("network_id")), ident(device.get("id"))
             if network_id is not None and device_id is not None:
                 return LiveviewTarget(section, network_id, device_id)
-    return None
-
-
-def _ident(value: object) -> str | None:
-    if type(value) is int:
-        return str(value)
-    if isinstance(value, str) and value.strip():
-        return value.strip()
     return None
 
 

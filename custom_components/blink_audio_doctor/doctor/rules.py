@@ -63,7 +63,7 @@ from .model import (
     Verdict,
 )
 from .talk_rules import TALK_FIXES, talk_findings
-from .values import bars_or_none, dbm_or_none, finite, measurement
+from .values import age_s, bars_or_none, dbm_or_none, finite, measurement
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -111,16 +111,6 @@ def _seconds(limit: object) -> float | None:
     return limit.total_seconds() if isinstance(limit, timedelta) else None
 
 
-def _age(now: object, then: object) -> float | None:
-    """Return ``now - then`` in seconds, or ``None`` when it cannot be computed."""
-    if not isinstance(now, datetime) or not isinstance(then, datetime):
-        return None
-    try:
-        return (now - then).total_seconds()
-    except TypeError:  # naive against aware
-        return None
-
-
 class _Clock:
     """Stamps findings with the time and age of the reading behind them."""
 
@@ -143,7 +133,7 @@ class _Clock:
         unit: str | None,
         read_at: datetime | None,
     ) -> Finding:
-        age = _age(self.now, read_at)
+        age = age_s(self.now, read_at)
         return Finding(
             code,
             _FAILING,
@@ -211,7 +201,7 @@ def diagnose(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one linear pass over th
 
     max_age = _seconds(thresholds.max_data_age)
     if max_age is not None:
-        age = _age(now, data_taken_at)
+        age = age_s(now, data_taken_at)
         if age is None or age > max_age:
             measured = None if age is None else round(age, 1)
             stale = _blocking(DiagnosisCode.STALE_DATA, measured, max_age)
@@ -246,7 +236,7 @@ def diagnose(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one linear pass over th
                 missing.append(Finding(MissingCode.SYNC_MODULE_STATUS, _MISSING))
             heartbeat_limit = _seconds(thresholds.heartbeat_max_age)
             if heartbeat_limit is not None:
-                heartbeat_age = _age(now, sync_module.last_heartbeat)
+                heartbeat_age = age_s(now, sync_module.last_heartbeat)
                 if heartbeat_age is None:
                     missing.append(Finding(MissingCode.HEARTBEAT, _MISSING))
                 elif heartbeat_age > heartbeat_limit:
@@ -308,7 +298,7 @@ def diagnose(  # noqa: C901, PLR0912, PLR0913, PLR0915 - one linear pass over th
             missing.append(Finding(MissingCode.BATTERY, _MISSING))
 
     flag_at = clock.of("poor_connection")
-    flag_age = _age(now, flag_at)
+    flag_age = age_s(now, flag_at)
     flag = (camera.poor_connection, flag_at, None if flag_age is None else round(flag_age, 1))
     failing.extend(talk_findings(talk, thresholds, now, flag))
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from .model import DiagnosisCode, Finding, FindingKind, FixStep, Measure, Thresholds
 from .talk_path import TalkOutcome, TalkPathResult
-from .values import finite, measurement
+from .values import age_s, finite, measurement
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -43,23 +43,13 @@ TALK_FIXES: Mapping[str, FixStep] = MappingProxyType(
 _NOTHING_MEASURED = (TalkOutcome.REFUSED, TalkOutcome.RATE_LIMITED)
 
 
-def _age(now: object, then: object) -> float | None:
-    """``now - then`` in seconds; ``None`` for anything but two comparable times."""
-    if not isinstance(now, datetime) or not isinstance(then, datetime):
-        return None
-    try:
-        return (now - then).total_seconds()
-    except TypeError:  # naive against aware
-        return None
-
-
 def counting_result(
     talk: object, thresholds: Thresholds, now: datetime
 ) -> tuple[TalkPathResult, float] | None:
     """The talk-path result and its age in seconds, when it still counts; else ``None``."""
     if not isinstance(talk, TalkPathResult) or talk.outcome in _NOTHING_MEASURED:
         return None
-    age = _age(now, talk.measured_at)
+    age = age_s(now, talk.measured_at)
     limit = thresholds.talk_max_age
     if age is None or (isinstance(limit, timedelta) and age > limit.total_seconds()):
         return None

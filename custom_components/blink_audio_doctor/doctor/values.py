@@ -85,6 +85,16 @@ def ident(value: object) -> str | None:
     return found
 
 
+def age_s(now: object, then: object) -> float | None:
+    """Return ``now - then`` in seconds, or ``None`` when it cannot be computed."""
+    if not isinstance(now, datetime) or not isinstance(then, datetime):
+        return None
+    try:
+        return (now - then).total_seconds()
+    except TypeError:  # naive against aware
+        return None
+
+
 def firmware(value: object) -> str | None:
     """Return a firmware version; the Mini config reports it as a number (``9.63``)."""
     if type(value) is int or type(value) is float:
