@@ -380,17 +380,28 @@ async def flow_text(hass: HomeAssistant, key: str) -> str:
     return strings[f"component.{DOMAIN}.issues.camera_unhealthy.fix_flow.{key}"]
 
 
+async def unhealthy_and_never_joining(
+    hass: HomeAssistant,
+    blink_sim: SimServer,
+    freezer: FrozenDateTimeFactory,
+    entry: ConfigEntry,
+    serial: str,
+) -> None:
+    """The camera unhealthy with a repair, then a talk-path test in which it never joins."""
+    await unhealthy_after_one(hass, entry)
+    blink_sim.world.set_media(handshake_ms=0)
+    blink_sim.world.set_never_joins(serial, flag=True)
+    await run_ticking(hass, freezer, run_test(hass, serial))
+    await settle(hass)
+
+
 async def test_the_repair_offers_the_test_first_for_a_mini_and_shows_its_result(
     hass: HomeAssistant,
     blink_sim: SimServer,
     any_entry: ConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    await unhealthy_after_one(hass, any_entry)
-    blink_sim.world.set_media(handshake_ms=0)
-    blink_sim.world.set_never_joins(HALLWAY, flag=True)
-    await run_ticking(hass, freezer, run_test(hass, HALLWAY))
-    await settle(hass)
+    await unhealthy_and_never_joining(hass, blink_sim, freezer, any_entry, HALLWAY)
 
     # Blink reports no Wi-Fi for this Mini: the live view is the best measure, offered first.
     manager, menu = await open_fix_flow(hass, any_entry, HALLWAY)
@@ -425,11 +436,7 @@ async def test_with_the_signal_known_the_test_follows_the_measured_fixes(
     own_entry: ConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    await unhealthy_after_one(hass, own_entry)
-    blink_sim.world.set_media(handshake_ms=0)
-    blink_sim.world.set_never_joins(GARDEN, flag=True)
-    await run_ticking(hass, freezer, run_test(hass, GARDEN))
-    await settle(hass)
+    await unhealthy_and_never_joining(hass, blink_sim, freezer, own_entry, GARDEN)
 
     manager, menu = await open_fix_flow(hass, own_entry, GARDEN)
     assert menu["menu_options"][:2] == ["obstructions", "test_talk_path"]
@@ -471,11 +478,7 @@ async def test_a_live_view_blink_refuses_ends_on_a_step_that_says_so(
     own_entry: ConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    await unhealthy_after_one(hass, own_entry)
-    blink_sim.world.set_media(handshake_ms=0)
-    blink_sim.world.set_never_joins(HALLWAY, flag=True)
-    await run_ticking(hass, freezer, run_test(hass, HALLWAY))
-    await settle(hass)
+    await unhealthy_and_never_joining(hass, blink_sim, freezer, own_entry, HALLWAY)
     manager, menu = await open_fix_flow(hass, own_entry, HALLWAY)
     freezer.tick(timedelta(minutes=10))
     blink_sim.world.inject_fault("owl_liveview", status=429, count=1)
