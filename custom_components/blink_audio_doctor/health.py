@@ -45,7 +45,7 @@ from .doctor.hysteresis import HealthTracker, advance
 from .doctor.model import AccountSnapshot, CameraSnapshot, Diagnosis, Finding, Thresholds, Verdict
 from .doctor.rules import diagnose
 from .stored import async_load_mapping
-from .texts import format_text, plural_category
+from .texts import figure, format_text, plural_category
 
 if TYPE_CHECKING:
     from .coordinator import AccountCoordinator
@@ -363,7 +363,8 @@ def _text(strings: dict[str, str], language: str, value: object, unit: str | Non
         key = f"unit_{unit}_{plural_category(language, value)}"
         if counted := _string(strings, key, ""):
             return format_text(counted, count=f"{value:g}")
-    return f"{value} {unit}" if unit else str(value)
+    shown = figure(value) if isinstance(value, int | float) else str(value)
+    return f"{shown} {unit}" if unit else shown
 
 
 async def describe_measured(
@@ -387,13 +388,9 @@ async def describe_measured(
         parts.append(
             text(
                 "measured_network",
-                download=_figure(reading.download_mbps),
-                upload=_figure(reading.upload_mbps),
-                latency=_figure(reading.latency_ms),
+                download=figure(reading.download_mbps),
+                upload=figure(reading.upload_mbps),
+                latency=figure(reading.latency_ms),
             )
         )
     return " · ".join(parts)
-
-
-def _figure(value: float | None) -> str:
-    return "?" if value is None else f"{value:g}"

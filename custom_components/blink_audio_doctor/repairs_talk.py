@@ -22,7 +22,7 @@ from .data import BlinkAudioDoctorConfigEntry
 from .doctor.model import CameraSnapshot, Diagnosis, FindingKind, Verdict
 from .doctor.talk_path import TalkOutcome
 from .health import CameraHealth, describe_findings, thresholds_from_options
-from .texts import format_text
+from .texts import figure, format_text
 
 TEST_TALK_PATH = "test_talk_path"
 TALK_PATH_TESTING = "talk_path_testing"
@@ -146,23 +146,23 @@ class CameraRepairFlowBase(RepairsFlow):
         limits = thresholds_from_options(dict(entry.options) if entry else {}, speed_known=False)
         server = result.get("media_server") or "?"
         lines: list[tuple[str, dict[str, object]]] = [
-            ("talk_accepted", {"seconds": _figure(result.get("accepted_s"))})
+            ("talk_accepted", {"seconds": figure(result.get("accepted_s"))})
         ]
         joined = result.get("camera_joined_s")
         if joined is None:
             lines.append(("talk_not_joined", {}))
         else:
             lines.append(
-                ("talk_joined", {"seconds": _figure(joined), "limit": _figure(limits.max_join_s)})
+                ("talk_joined", {"seconds": figure(joined), "limit": figure(limits.max_join_s)})
             )
         if result.get("outcome") == TalkOutcome.SERVER_UNREACHABLE:
             lines.append(("talk_media_unreachable", {"server": server}))
         else:
             rtt = {
-                "rtt": _figure(result.get("media_rtt_ms")),
-                "limit": _figure(limits.max_media_rtt_ms),
+                "rtt": figure(result.get("media_rtt_ms")),
+                "limit": figure(limits.max_media_rtt_ms),
             }
-            spread = _figure(result.get("media_rtt_spread_ms"))
+            spread = figure(result.get("media_rtt_spread_ms"))
             lines.append(("talk_media", {"server": server, "spread": spread, **rtt}))
         poor = result.get("poor_connection")
         lines.append(("talk_poor_connection" if poor else "talk_good_connection", {}))
@@ -225,10 +225,6 @@ class CameraRepairFlowBase(RepairsFlow):
     def _camera_name(self) -> str:
         camera = self._camera()
         return camera.name if camera and camera.name else self.serial[-4:]
-
-
-def _figure(value: object) -> str:
-    return f"{value:g}" if isinstance(value, int | float) else "?"
 
 
 async def _async_talk_test(entry: BlinkAudioDoctorConfigEntry, serial: str) -> dict[str, Any] | str:

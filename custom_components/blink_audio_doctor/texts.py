@@ -21,3 +21,8 @@ def format_text(template: str, **values: object) -> str:
     for key, value in values.items():
         text = text.replace(f"{{{key}}}", str(value))
     return text
+
+
+def figure(value: object) -> str:
+    """A measured number as people write it (`10`, not `10.0`); `?` when there is none."""
+    return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else "?"

@@ -167,7 +167,7 @@ async def test_a_camera_that_never_joins_is_slow_to_join(
     assert response["verdict"]["after"] == "unhealthy"
     await settle(hass)
     assert cause(hass, any_entry, HALLWAY) == (
-        "The camera did not join a live view at all (it should join within 10.0 s)."
+        "The camera did not join a live view at all (it should join within 10 s)."
     )
     assert blink_sim.world.endpoint_counts()["command_done"] == 1
 
