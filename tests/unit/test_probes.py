@@ -142,12 +142,6 @@ async def serve(server: SpeedServer) -> AsyncIterator[str]:
         await runner.cleanup()
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client:
-        yield client
-
-
 # ------------------------------------------------------------------------------------------
 # blink_rest_host
 
@@ -260,11 +254,11 @@ async def test_latency_rejects_bad_arguments(kwargs: dict[str, float]) -> None:
 # TLS: a server that waits a chosen time before its handshake, so samples are controlled.
 
 
-async def test_download_rate_matches_paced_server(session: aiohttp.ClientSession) -> None:
+async def test_download_rate_matches_paced_server(blink_session: aiohttp.ClientSession) -> None:
     server = SpeedServer(rate_bps=1_000_000)  # 8 Mbit/s
     async with serve(server) as url:
         result = await measure_download(
-            session, url, target_seconds=0.5, start_bytes=50_000, max_bytes=5_000_000
+            blink_session, url, target_seconds=0.5, start_bytes=50_000, max_bytes=5_000_000
         )
     assert result.error is None
     assert result.mbps == pytest.approx(8.0, rel=0.1)
@@ -279,24 +273,24 @@ async def test_download_rate_matches_paced_server(session: aiohttp.ClientSession
 
 
 async def test_download_rate_excludes_time_to_first_byte(
-    session: aiohttp.ClientSession,
+    blink_session: aiohttp.ClientSession,
 ) -> None:
     # 0.2 s before each response starts (server think time, like connection set-up) must not
     # count: the window runs from the first body byte to the last.
     server = SpeedServer(rate_bps=1_000_000, first_byte_delay=0.2)
     async with serve(server) as url:
         result = await measure_download(
-            session, url, target_seconds=0.5, start_bytes=50_000, max_bytes=2_000_000
+            blink_session, url, target_seconds=0.5, start_bytes=50_000, max_bytes=2_000_000
         )
     assert result.error is None
     assert result.mbps == pytest.approx(8.0, rel=0.1)
 
 
-async def test_upload_rate_matches_paced_server(session: aiohttp.ClientSession) -> None:
+async def test_upload_rate_matches_paced_server(blink_session: aiohttp.ClientSession) -> None:
     server = SpeedServer(rate_bps=500_000)  # 4 Mbit/s
     async with serve(server) as url:
         result = await measure_upload(
-            session, url, target_seconds=0.5, start_bytes=50_000, max_bytes=5_000_000
+            blink_session, url, target_seconds=0.5, start_bytes=50_000, max_bytes=5_000_000
         )
     assert result.error is None
     assert result.mbps == pytest.approx(4.0, rel=0.1)
@@ -307,11 +301,11 @@ async def test_upload_rate_matches_paced_server(session: aiohttp.ClientSession) 
 
 
 async def test_download_total_never_exceeds_cap(
-    blink_sim: SimServer, session: aiohttp.ClientSession
+    blink_sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     # Loopback speed: every round is far shorter than the target, so only the cap stops growth.
     result = await measure_download(
-        session, blink_sim.url, max_bytes=300_000, start_bytes=100_000, target_seconds=2.5
+        blink_session, blink_sim.url, max_bytes=300_000, start_bytes=100_000, target_seconds=2.5
     )
     assert result.error is None
     assert result.mbps is not None
@@ -323,9 +317,9 @@ async def test_download_total_never_exceeds_cap(
 
 
 async def test_download_defaults_stay_within_25_mb(
-    blink_sim: SimServer, session: aiohttp.ClientSession
+    blink_sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
-    result = await measure_download(session, blink_sim.url)
+    result = await measure_download(blink_session, blink_sim.url)
     assert result.error is None
     sizes = _sim_down_sizes(blink_sim)
     assert sum(sizes) == result.bytes_used <= 25_000_000
@@ -333,11 +327,11 @@ async def test_download_defaults_stay_within_25_mb(
     assert result.rounds == len(sizes)
 
 
-async def test_upload_total_never_exceeds_cap(session: aiohttp.ClientSession) -> None:
+async def test_upload_total_never_exceeds_cap(blink_session: aiohttp.ClientSession) -> None:
     server = SpeedServer()
     async with serve(server) as url:
         result = await measure_upload(
-            session, url, max_bytes=1_000_000, start_bytes=100_000, target_seconds=2.5
+            blink_session, url, max_bytes=1_000_000, start_bytes=100_000, target_seconds=2.5
         )
     assert result.error is None
     assert result.mbps is not None
@@ -346,9 +340,11 @@ async def test_upload_total_never_exceeds_cap(session: aiohttp.ClientSession) ->
 
 
 async def test_first_round_is_capped_too(
-    blink_sim: SimServer, session: aiohttp.ClientSession
+    blink_sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
-    result = await measure_download(session, blink_sim.url, max_bytes=10_000, start_bytes=100_000)
+    result = await measure_download(
+        blink_session, blink_sim.url, max_bytes=10_000, start_bytes=100_000
+    )
     assert _sim_down_sizes(blink_sim) == [10_000]
     assert (result.rounds, result.bytes_used) == (1, 10_000)
     assert result.mbps is not None
@@ -360,14 +356,14 @@ async def test_first_round_is_capped_too(
 @pytest.mark.parametrize("fault", [{"timeout": True}, {"delay": 2.0}])
 async def test_hanging_or_slow_server_times_out(
     blink_sim: SimServer,
-    session: aiohttp.ClientSession,
+    blink_session: aiohttp.ClientSession,
     probe: object,
     endpoint: str,
     fault: dict[str, object],
 ) -> None:
     blink_sim.world.inject_fault(endpoint, **fault)  # type: ignore[arg-type]
     start = time.perf_counter()
-    result = await probe(session, blink_sim.url, timeout=0.3)  # type: ignore[operator]
+    result = await probe(blink_session, blink_sim.url, timeout=0.3)  # type: ignore[operator]
     elapsed = time.perf_counter() - start
     assert (result.mbps, result.duration_s, result.error) == (None, None, "timeout")
     assert result.rounds == 1
@@ -375,13 +371,13 @@ async def test_hanging_or_slow_server_times_out(
 
 
 async def test_timeout_mid_growth_reports_failure_and_bytes(
-    session: aiohttp.ClientSession,
+    blink_session: aiohttp.ClientSession,
 ) -> None:
     # 1 MB/s: the first rounds finish, a later one is cut by the overall time limit.
     server = SpeedServer(rate_bps=1_000_000)
     async with serve(server) as url:
         result = await measure_download(
-            session, url, start_bytes=100_000, target_seconds=2.5, timeout=0.5
+            blink_session, url, start_bytes=100_000, target_seconds=2.5, timeout=0.5
         )
     assert (result.mbps, result.error) == (None, "timeout")
     assert result.rounds >= 2
@@ -392,10 +388,10 @@ async def test_timeout_mid_growth_reports_failure_and_bytes(
     ("probe", "endpoint"), [(measure_download, "probe_down"), (measure_upload, "probe_up")]
 )
 async def test_http_error_is_reported(
-    blink_sim: SimServer, session: aiohttp.ClientSession, probe: object, endpoint: str
+    blink_sim: SimServer, blink_session: aiohttp.ClientSession, probe: object, endpoint: str
 ) -> None:
     blink_sim.world.inject_fault(endpoint, status=503)
-    result = await probe(session, blink_sim.url)  # type: ignore[operator]
+    result = await probe(blink_session, blink_sim.url)  # type: ignore[operator]
     assert (result.mbps, result.duration_s, result.error) == (None, None, "http_503")
     assert result.rounds == 1
     # An upload may already have handed (part of) its first body to the connection.
@@ -410,40 +406,40 @@ async def test_http_error_with_raise_for_status_session(blink_sim: SimServer) ->
 
 
 async def test_fault_in_a_later_round_fails_the_whole_test(
-    session: aiohttp.ClientSession,
+    blink_session: aiohttp.ClientSession,
 ) -> None:
     # Round 1 succeeds, round 2 gets a 500: round 1's rate is not passed off as the result.
     server = SpeedServer(fail_from_round=2)
     async with serve(server) as url:
-        result = await measure_download(session, url, start_bytes=100_000)
+        result = await measure_download(blink_session, url, start_bytes=100_000)
     assert (result.mbps, result.duration_s, result.error) == (None, None, "http_500")
     assert (result.rounds, result.bytes_used) == (2, 100_000)
 
 
-async def test_short_download_is_incomplete(session: aiohttp.ClientSession) -> None:
+async def test_short_download_is_incomplete(blink_session: aiohttp.ClientSession) -> None:
     server = SpeedServer(short_body=True)
     async with serve(server) as url:
-        result = await measure_download(session, url, start_bytes=10_000)
+        result = await measure_download(blink_session, url, start_bytes=10_000)
     assert (result.mbps, result.error) == (None, "incomplete")
     assert result.bytes_used == 5_000
 
 
 @pytest.mark.parametrize("probe", [measure_download, measure_upload])
 async def test_nothing_listening_is_connection_error(
-    session: aiohttp.ClientSession, probe: object
+    blink_session: aiohttp.ClientSession, probe: object
 ) -> None:
     url = f"http://{LOCAL}:{_closed_port()}"
-    result = await probe(session, url, timeout=2.0)  # type: ignore[operator]
+    result = await probe(blink_session, url, timeout=2.0)  # type: ignore[operator]
     assert (result.mbps, result.error, result.bytes_used) == (None, "connection_error", 0)
 
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/", "not a url", "/relative"])
-async def test_bad_base_url_is_reported(session: aiohttp.ClientSession, url: str) -> None:
-    result = await measure_download(session, url)
+async def test_bad_base_url_is_reported(blink_session: aiohttp.ClientSession, url: str) -> None:
+    result = await measure_download(blink_session, url)
     assert (result.mbps, result.error, result.bytes_used) == (None, "invalid_url", 0)
 
 
-async def test_base_url_with_path_prefix(session: aiohttp.ClientSession) -> None:
+async def test_base_url_with_path_prefix(blink_session: aiohttp.ClientSession) -> None:
     server = SpeedServer()
     app = web.Application()
     app.router.add_get("/speed/__down", server.down)
@@ -454,7 +450,7 @@ async def test_base_url_with_path_prefix(session: aiohttp.ClientSession) -> None
     try:
         port = runner.addresses[0][1]
         result = await measure_download(
-            session, f"http://{LOCAL}:{port}/speed/?x=1", max_bytes=1000, start_bytes=1000
+            blink_session, f"http://{LOCAL}:{port}/speed/?x=1", max_bytes=1000, start_bytes=1000
         )
     finally:
         await runner.cleanup()
@@ -467,10 +463,10 @@ async def test_base_url_with_path_prefix(session: aiohttp.ClientSession) -> None
     [{"max_bytes": 0}, {"start_bytes": 0}, {"target_seconds": 0.0}, {"timeout": -1.0}],
 )
 async def test_speed_rejects_bad_arguments(
-    session: aiohttp.ClientSession, kwargs: dict[str, float]
+    blink_session: aiohttp.ClientSession, kwargs: dict[str, float]
 ) -> None:
     with pytest.raises(ValueError, match="must be"):
-        await measure_download(session, "http://127.0.0.1:1", **kwargs)  # type: ignore[arg-type]
+        await measure_download(blink_session, "http://127.0.0.1:1", **kwargs)  # type: ignore[arg-type]
 
 
 def test_failure_codes_of_the_rarer_connect_errors() -> None:

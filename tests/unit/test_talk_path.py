@@ -59,12 +59,6 @@ async def sim() -> AsyncIterator[SimServer]:
         await server.stop()
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client:
-        yield client
-
-
 def _calls(sim: SimServer) -> dict[str, int]:
     return sim.world.endpoint_counts()
 
@@ -74,12 +68,12 @@ def _calls(sim: SimServer) -> dict[str, int]:
 
 
 async def test_a_healthy_camera_is_ok_with_every_figure(
-    sim: SimServer, session: aiohttp.ClientSession
+    sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     sim.world.set_join_time(MINI, 0.4)
     before = dt.datetime.now(dt.UTC)
     result = await run_talk_path(
-        SimTalkClient(sim, session, MINI), ssl_context=sim.media_client_context(), **FAST
+        SimTalkClient(sim, blink_session, MINI), ssl_context=sim.media_client_context(), **FAST
     )
     assert result.outcome is TalkOutcome.OK
     assert before <= result.measured_at <= dt.datetime.now(dt.UTC)
@@ -104,22 +98,22 @@ async def test_a_healthy_camera_is_ok_with_every_figure(
 
 @pytest.mark.parametrize("serial", [GARDEN, MINI, "G8T40000DOOR0001"])
 async def test_every_family_reports_its_poor_connection_flag(
-    sim: SimServer, session: aiohttp.ClientSession, serial: str
+    sim: SimServer, blink_session: aiohttp.ClientSession, serial: str
 ) -> None:
     sim.world.set_join_time(serial, 0)
     sim.world.set_poor_connection(serial, flag=True)
     result = await run_talk_path(
-        SimTalkClient(sim, session, serial), ssl_context=sim.media_client_context(), **FAST
+        SimTalkClient(sim, blink_session, serial), ssl_context=sim.media_client_context(), **FAST
     )
     assert result.outcome is TalkOutcome.OK
     assert result.poor_connection is True
 
 
 async def test_the_media_server_is_kept_as_its_host_only(
-    sim: SimServer, session: aiohttp.ClientSession
+    sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     sim.world.set_join_time(MINI, 0)
-    client = SimTalkClient(sim, session, MINI)
+    client = SimTalkClient(sim, blink_session, MINI)
     _, answer = await client.request_liveview()
     assert isinstance(answer, dict)
     assert answer["server"].startswith(f"immis://{LOCAL}:{sim.media_port}/")
@@ -145,13 +139,13 @@ async def test_the_media_server_is_kept_as_its_host_only(
 )
 async def test_a_refused_request_measures_nothing_else(
     sim: SimServer,
-    session: aiohttp.ClientSession,
+    blink_session: aiohttp.ClientSession,
     fault: dict[str, Any],
     outcome: TalkOutcome,
 ) -> None:
     sim.world.inject_fault("owl_liveview", count=1, **fault)
     result = await run_talk_path(
-        SimTalkClient(sim, session, MINI), ssl_context=sim.media_client_context(), **FAST
+        SimTalkClient(sim, blink_session, MINI), ssl_context=sim.media_client_context(), **FAST
     )
     assert result.outcome is outcome
     assert result.accepted_s is None
@@ -169,12 +163,12 @@ async def test_a_refused_request_measures_nothing_else(
 
 
 async def test_a_camera_that_never_joins_times_out_with_the_media_figures_kept(
-    sim: SimServer, session: aiohttp.ClientSession
+    sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     sim.world.set_never_joins(MINI, flag=True)
     started = time.monotonic()
     result = await run_talk_path(
-        SimTalkClient(sim, session, MINI),
+        SimTalkClient(sim, blink_session, MINI),
         ssl_context=sim.media_client_context(),
         join_timeout_s=0.5,
         **FAST,
@@ -188,7 +182,7 @@ async def test_a_camera_that_never_joins_times_out_with_the_media_figures_kept(
 
 
 async def test_the_live_view_failed_answer_ends_the_wait_at_once(
-    session: aiohttp.ClientSession,
+    blink_session: aiohttp.ClientSession,
 ) -> None:
     """A never-joining camera's command fails with 523 after 30 s of world time."""
     clock = ManualClock()
@@ -196,7 +190,7 @@ async def test_the_live_view_failed_answer_ends_the_wait_at_once(
         sim.world.set_never_joins(MINI, flag=True)
         task = asyncio.create_task(
             run_talk_path(
-                SimTalkClient(sim, session, MINI),
+                SimTalkClient(sim, blink_session, MINI),
                 ssl_context=sim.media_client_context(),
                 join_timeout_s=20,
                 **FAST,
@@ -213,24 +207,24 @@ async def test_the_live_view_failed_answer_ends_the_wait_at_once(
 
 
 async def test_an_offline_camera_fails_without_waiting(
-    sim: SimServer, session: aiohttp.ClientSession
+    sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     sim.world.set_status(MINI, online=False)
     started = time.monotonic()
     result = await run_talk_path(
-        SimTalkClient(sim, session, MINI), ssl_context=sim.media_client_context(), **FAST
+        SimTalkClient(sim, blink_session, MINI), ssl_context=sim.media_client_context(), **FAST
     )
     assert time.monotonic() - started < 2
     assert result.outcome is TalkOutcome.CAMERA_NOT_JOINED
 
 
 async def test_an_unreachable_media_server_is_reported_with_the_join_kept(
-    sim: SimServer, session: aiohttp.ClientSession
+    sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     sim.world.set_join_time(MINI, 0.2)
     sim.world.set_media(reachable=False)
     result = await run_talk_path(
-        SimTalkClient(sim, session, MINI), ssl_context=sim.media_client_context(), **FAST
+        SimTalkClient(sim, blink_session, MINI), ssl_context=sim.media_client_context(), **FAST
     )
     assert result.outcome is TalkOutcome.SERVER_UNREACHABLE
     assert result.media_server == LOCAL
@@ -242,25 +236,25 @@ async def test_an_unreachable_media_server_is_reported_with_the_join_kept(
 
 
 async def test_unreachable_comes_before_a_camera_that_did_not_join(
-    sim: SimServer, session: aiohttp.ClientSession
+    sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     sim.world.set_media(reachable=False)
     sim.world.set_status(MINI, online=False)
     result = await run_talk_path(
-        SimTalkClient(sim, session, MINI), ssl_context=sim.media_client_context(), **FAST
+        SimTalkClient(sim, blink_session, MINI), ssl_context=sim.media_client_context(), **FAST
     )
     assert result.outcome is TalkOutcome.SERVER_UNREACHABLE
     assert result.camera_joined_s is None
 
 
 async def test_a_media_server_that_never_handshakes_is_unreachable(
-    sim: SimServer, session: aiohttp.ClientSession
+    sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     sim.world.set_join_time(MINI, 0)
     sim.world.set_media(handshake_ms=5000)
     started = time.monotonic()
     result = await run_talk_path(
-        SimTalkClient(sim, session, MINI),
+        SimTalkClient(sim, blink_session, MINI),
         ssl_context=sim.media_client_context(),
         connect_timeout_s=0.2,
         poll_interval_s=0.05,
@@ -271,12 +265,12 @@ async def test_a_media_server_that_never_handshakes_is_unreachable(
 
 
 async def test_an_untrusted_certificate_is_timed_but_not_verified(
-    sim: SimServer, session: aiohttp.ClientSession
+    sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     sim.world.set_join_time(MINI, 0)
     # The system's authorities do not know the simulator's: verification fails.
     result = await run_talk_path(
-        SimTalkClient(sim, session, MINI), ssl_context=ssl.create_default_context(), **FAST
+        SimTalkClient(sim, blink_session, MINI), ssl_context=ssl.create_default_context(), **FAST
     )
     assert result.media_tls_verified is False
     assert result.media_rtt_ms is not None
@@ -285,12 +279,12 @@ async def test_an_untrusted_certificate_is_timed_but_not_verified(
 
 
 async def test_the_session_is_ended_even_when_ending_it_fails(
-    sim: SimServer, session: aiohttp.ClientSession
+    sim: SimServer, blink_session: aiohttp.ClientSession
 ) -> None:
     sim.world.set_join_time(MINI, 0)
     sim.world.inject_fault("command_done", status=500, count=1)
     result = await run_talk_path(
-        SimTalkClient(sim, session, MINI), ssl_context=sim.media_client_context(), **FAST
+        SimTalkClient(sim, blink_session, MINI), ssl_context=sim.media_client_context(), **FAST
     )
     assert result.outcome is TalkOutcome.OK
     assert _calls(sim)["command_done"] == 1
@@ -397,9 +391,9 @@ def _status(stage: str, condition: str = "running", code: int = 908, cid: int = 
 
 async def _run(canned: Canned, **kwargs: Any) -> TalkPathResult:
     options = {**FAST, "join_timeout_s": 2.0, "connect_timeout_s": 0.5, **kwargs}
-    async with aiohttp.ClientSession() as session, stand_in(canned) as base:
+    async with aiohttp.ClientSession() as blink_session, stand_in(canned) as base:
         return await run_talk_path(
-            StandInApi(session, base), ssl_context=ssl.create_default_context(), **options
+            StandInApi(blink_session, base), ssl_context=ssl.create_default_context(), **options
         )
 
 
@@ -555,9 +549,9 @@ async def test_a_tls_peer_that_never_says_goodbye_is_cut_off() -> None:
     )
     started = time.monotonic()
     try:
-        async with aiohttp.ClientSession() as session, stand_in(canned) as base:
+        async with aiohttp.ClientSession() as blink_session, stand_in(canned) as base:
             result = await run_talk_path(
-                StandInApi(session, base),
+                StandInApi(blink_session, base),
                 ssl_context=certificate.client_context(),
                 samples=1,
                 poll_interval_s=0.05,
