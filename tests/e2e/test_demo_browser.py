@@ -92,31 +92,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        text=True,
         start_new_session=True,
     )
     assert proc.stdout is not None
     output: list[str] = []
-    selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + DEMO_START_TIMEOUT
     try:
-        while True:
-            if time.monotonic() > deadline:
-                pytest.fail("the demo did not get ready:\n" + "".join(output[-40:]))
-            if not selector.select(timeout=1):
-                continue
-            line = proc.stdout.readline()
-            if not line:
-                pytest.fail("the demo exited:\n" + "".join(output[-40:]))
-            output.append(line)
-            if "] ready in " in line:
-                break
+        _read_until_ready(proc.stdout.fileno(), output)
         sim_urls = [m.group(1) for ln in output if (m := re.search(r"simulator on (\S+)", ln))]
         assert sim_urls, "the demo did not say where its Blink cloud simulator runs"
         yield Demo(f"http://127.0.0.1:{port}", sim_urls[0])
     finally:
-        selector.close()
         _stop(proc)
         log = state / "config/home-assistant.log"
         if log.exists():
@@ -124,7 +109,32 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
             print("\n".join(errors[-20:]))  # noqa: T201 - shown when the test fails
 
 
-def _stop(proc: subprocess.Popen[str]) -> None:
+def _read_until_ready(fd: int, output: list[str]) -> None:
+    """Collect the demo's lines until it says it is ready.
+
+    Reads the pipe's bytes directly: a buffered reader can take several lines at once and
+    leave the "ready" line in its buffer, where waiting on the pipe never sees it.
+    """
+    deadline = time.monotonic() + DEMO_START_TIMEOUT
+    pending = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while True:
+            if time.monotonic() > deadline:
+                pytest.fail("the demo did not get ready:\n" + "".join(output[-40:]))
+            if not selector.select(timeout=1):
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                pytest.fail("the demo exited:\n" + "".join(output[-40:]))
+            *lines, pending = (pending + chunk).split(b"\n")
+            fresh = [line.decode(errors="replace") + "\n" for line in lines]
+            output.extend(fresh)
+            if any("] ready in " in line for line in fresh):
+                return
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
     """Ctrl-C for the demo; everything it started must be gone afterwards."""
     if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
