@@ -31,11 +31,10 @@ from custom_components.blink_audio_doctor.doctor.probes import (
     measure_latency,
 )
 from custom_components.blink_audio_doctor.doctor.speed import measure_download, measure_upload
+from tests.unit.loopback import LOCAL, serve_app
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
-
-LOCAL = "127.0.0.1"
 
 
 @pytest.fixture(autouse=True)
@@ -131,15 +130,8 @@ async def serve(server: SpeedServer) -> AsyncIterator[str]:
     app = web.Application()
     app.router.add_get("/__down", server.down)
     app.router.add_post("/__up", server.up)
-    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, LOCAL, 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield f"http://{LOCAL}:{port}"
-    finally:
-        await runner.cleanup()
+    async with serve_app(app) as base:
+        yield base
 
 
 # ------------------------------------------------------------------------------------------
@@ -443,17 +435,10 @@ async def test_base_url_with_path_prefix(blink_session: aiohttp.ClientSession) -
     server = SpeedServer()
     app = web.Application()
     app.router.add_get("/speed/__down", server.down)
-    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, LOCAL, 0)
-    await site.start()
-    try:
-        port = runner.addresses[0][1]
+    async with serve_app(app) as base:
         result = await measure_download(
-            blink_session, f"http://{LOCAL}:{port}/speed/?x=1", max_bytes=1000, start_bytes=1000
+            blink_session, f"{base}/speed/?x=1", max_bytes=1000, start_bytes=1000
         )
-    finally:
-        await runner.cleanup()
     assert result.error is None
     assert server.down_sizes == [1000]
 

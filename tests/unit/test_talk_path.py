@@ -32,11 +32,11 @@ from custom_components.blink_audio_doctor.doctor.talk_path import (
     TalkPathResult,
     run_talk_path,
 )
+from tests.unit.loopback import LOCAL, serve_app
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-LOCAL = "127.0.0.1"
 MINI = "G8T30000MINI0001"  # the default scenario's Mini
 GARDEN = "G8T20000OUT00001"  # its Outdoor camera
 FAST = {"poll_interval_s": 0.05, "samples": 3}
@@ -367,15 +367,8 @@ async def stand_in(canned: Canned) -> AsyncIterator[str]:
     app.router.add_post("/liveview", liveview)
     app.router.add_get("/command/{id}", status)
     app.router.add_post("/command/{id}/done", done)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, LOCAL, 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield f"http://{LOCAL}:{port}"
-    finally:
-        await runner.cleanup()
+    async with serve_app(app) as base:
+        yield base
 
 
 def _answer(server: object = "immis://127.0.0.1:1/x__IMDS_S?client_id=1", **extra: Any) -> dict:
